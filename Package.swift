@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "PurrQuest",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "purr", targets: ["purr"]),
+        .library(name: "PurrClient", targets: ["PurrClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries reached through small shims.
+        .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "PurrCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "RPC", swiftSettings: strict),
+        .target(name: "WebSocketTransport", dependencies: [
+            "CLibWebSockets", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "Ledger", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"), "PurrCrypto",
+        ], swiftSettings: strict),
+        .target(name: "World", dependencies: ["PurrCrypto"], swiftSettings: strict),
+        .target(name: "Quests", dependencies: ["World", "Ledger", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "Server", dependencies: [
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "PurrClient", dependencies: ["CLibWebSockets", "RPC", "PurrCrypto"], swiftSettings: strict),
+        .executableTarget(name: "purr", dependencies: [
+            "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "PurrCryptoTests", dependencies: ["PurrCrypto"]),
+        .testTarget(name: "RPCTests", dependencies: ["RPC"]),
+        .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "WorldTests", dependencies: ["World"]),
+        .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests"]),
+        .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto"]),
+    ]
+)

@@ -7,7 +7,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "PurrQuest",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "purr", targets: ["purr"]),
         .library(name: "PurrClient", targets: ["PurrClient"]),
@@ -37,7 +37,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "PurrClient", dependencies: ["CLibWebSockets", "RPC", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "PurrClient", dependencies: ["CLibWebSockets", "WebSocketTransport", "RPC", "PurrCrypto"], swiftSettings: strict),
+        // Reference echo server on the bare transport, for the loadtest's overhead ratio.
+        .executableTarget(name: "lws-echo", dependencies: [
+            "WebSocketTransport", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .executableTarget(name: "purr", dependencies: [
             "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,0 +1,160 @@
+import RPC
+
+/// The API as a table: every method the server answers and every notification it sends.
+///
+/// `rpc.discover` is built from it, the dispatcher is checked against it, and a test checks
+/// docs/protocol.md against it, so the three cannot drift apart.
+public enum MethodCatalog {
+    static let point: JSONValue = Schema.object(["x": Schema.number, "y": Schema.number], required: ["x", "y"])
+    static let target: JSONValue = Schema.object(["x": Schema.number, "y": Schema.number, "radius": Schema.number], required: ["x", "y", "radius"])
+    static let objective: JSONValue = [
+        "type": "object",
+        "required": ["type"],
+        "properties": [
+            "type": Schema.enumeration(["reach", "collect"]),
+            "target": target,
+            "poi": Schema.string,
+            "item": Schema.string,
+            "count": Schema.integer,
+            "sources": Schema.array(target),
+            "weather": Schema.array(Schema.string),
+            "gameTimeWindow": Schema.object(["fromHour": Schema.integer, "toHour": Schema.integer]),
+        ],
+    ]
+    static let quest: JSONValue = Schema.object([
+        "id": Schema.string, "scope": Schema.enumeration(["personal", "global"]), "requester": Schema.hex(bytes: 32),
+        "title": Schema.string, "description": Schema.string, "region": Schema.string, "difficulty": Schema.integer(1, 5),
+        "motivation": Schema.string, "objectives": Schema.array(objective), "reward": Schema.amount, "price": Schema.amount,
+        "maxWinners": Schema.integer, "createdAt": Schema.integer, "deadline": Schema.integer,
+        "status": Schema.enumeration(["active", "completed", "settled", "expired", "abandoned"]),
+        "winners": Schema.array(Schema.hex(bytes: 32)),
+    ], required: ["id", "scope", "requester", "title", "description", "region", "difficulty", "objectives", "reward", "price", "deadline", "status"])
+    static let idempotencyKey = RPCMethodDescriptor.Param("idempotencyKey", "Client-chosen key, 1-128 printable ASCII characters; a retry with the same key and params returns the first result and moves nothing.", schema: Schema.string)
+
+    public static let methods: [RPCMethodDescriptor] = [
+        RPCMethodDescriptor(
+            name: "rpc.discover", summary: "This API as an OpenRPC 1.2.6 document.",
+            params: [], result: ["type": "object"], errors: [], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "auth.challenge", summary: "A one-time nonce to sign for auth.login; valid on this connection only, until expiresAt.",
+            params: [], result: Schema.object(["nonce": Schema.hex(bytes: 32), "expiresAt": Schema.integer], required: ["nonce", "expiresAt"]),
+            errors: [.rateLimited], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "auth.login", summary: "Signs in with an Ed25519 signature of the UTF-8 bytes of \"purr-login:\" + nonce; creates the account on first login.",
+            params: [
+                .init("publicKey", "Hex of the 32-byte Ed25519 public key.", schema: Schema.hex(bytes: 32)),
+                .init("signature", "Hex of the 64-byte Ed25519 signature.", schema: Schema.hex(bytes: 64)),
+            ],
+            result: Schema.object(["account": Schema.hex(bytes: 32), "sessionToken": Schema.hex(bytes: 32), "expiresAt": Schema.integer], required: ["account", "sessionToken", "expiresAt"]),
+            errors: [.authFailed, .invalidParams], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "auth.resume", summary: "Signs this connection in with a session token from auth.login, until it expires.",
+            params: [.init("sessionToken", "The token from auth.login.", schema: Schema.hex(bytes: 32))],
+            result: Schema.object(["account": Schema.hex(bytes: 32), "expiresAt": Schema.integer], required: ["account", "expiresAt"]),
+            errors: [.sessionExpired, .invalidParams], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "auth.logout", summary: "Revokes this connection's session token; the connection is signed out.",
+            params: [], result: Schema.object(["revoked": Schema.boolean]), errors: [.unauthenticated], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "wallet.balance", summary: "The signed-in account's balance in micro-PUR.",
+            params: [], result: Schema.object(["account": Schema.hex(bytes: 32), "balance": Schema.amount], required: ["account", "balance"]),
+            errors: [.unauthenticated], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "wallet.transfer", summary: "Moves PUR to another player's account (created if new), exactly once per idempotencyKey.",
+            params: [
+                .init("to", "Recipient account: hex of its Ed25519 public key.", schema: Schema.hex(bytes: 32)),
+                .init("amount", "micro-PUR as a decimal string, > 0.", schema: Schema.amount),
+                idempotencyKey,
+            ],
+            result: Schema.object(["transferId": Schema.integer, "balance": Schema.amount], required: ["transferId", "balance"]),
+            errors: [.unauthenticated, .invalidParams, .insufficientFunds, .idempotencyConflict, .limitExceeded], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "wallet.history", summary: "The account's ledger entries, newest first; page with before = the last txId seen.",
+            params: [
+                .init("limit", required: false, "1-200, default 50.", schema: Schema.integer(1, 200)),
+                .init("before", required: false, "Only entries with txId below this.", schema: Schema.integer),
+            ],
+            result: Schema.object(["entries": Schema.array(Schema.object([
+                "txId": Schema.integer, "kind": Schema.string, "ref": Schema.string, "counterparty": Schema.string,
+                "delta": ["type": "string", "description": "signed micro-PUR"], "balanceAfter": Schema.amount, "at": Schema.integer, "memo": Schema.string,
+            ]))], required: ["entries"]),
+            errors: [.unauthenticated, .invalidParams], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "wallet.faucet", summary: "Development only (server started with --dev): credits PUR from the treasury.",
+            params: [
+                .init("amount", "micro-PUR as a decimal string, > 0, at most game.faucetMaxPerCall.", schema: Schema.amount),
+                .init("idempotencyKey", required: false, "Optional; as for wallet.transfer.", schema: Schema.string),
+            ],
+            result: Schema.object(["balance": Schema.amount], required: ["balance"]),
+            errors: [.unauthenticated, .forbidden, .invalidParams, .insufficientFunds, .idempotencyConflict], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "world.info", summary: "The map: name, bounds, settings, regions, points of interest, game time and weather per region.",
+            params: [], result: ["type": "object"], errors: [], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "quest.request", summary: "Pays the price to have a quest generated for you (personal) or for everyone (global); its reward is escrowed from the rewards pool.",
+            params: [
+                .init("scope", "personal or global.", schema: Schema.enumeration(["personal", "global"])),
+                .init("region", required: false, "Region id; default: chosen by the generator.", schema: Schema.string),
+                .init("difficulty", required: false, "1-5; default 2.", schema: Schema.integer(1, 5)),
+                idempotencyKey,
+            ],
+            result: Schema.object(["quest": quest, "price": Schema.amount, "balance": Schema.amount], required: ["quest", "price", "balance"]),
+            errors: [.unauthenticated, .invalidParams, .insufficientFunds, .rewardsPoolExhausted, .idempotencyConflict, .limitExceeded, .notFound], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "quest.get", summary: "One quest you can see (your personal quests, every global quest), with your progress.",
+            params: [.init("questId", "The quest id.", schema: Schema.string)],
+            result: Schema.object(["quest": quest, "progress": ["type": "object"]], required: ["quest"]),
+            errors: [.unauthenticated, .notFound], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "quest.list", summary: "Your personal quests and the global quests, newest first, optionally filtered.",
+            params: [
+                .init("status", required: false, "active, completed, settled, expired or abandoned.", schema: Schema.enumeration(["active", "completed", "settled", "expired", "abandoned"])),
+                .init("scope", required: false, "personal or global.", schema: Schema.enumeration(["personal", "global"])),
+            ],
+            result: Schema.object(["quests": Schema.array(quest)], required: ["quests"]),
+            errors: [.unauthenticated, .invalidParams], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "quest.accept", summary: "Joins an active global quest, so your positions count toward it.",
+            params: [.init("questId", "A global quest's id.", schema: Schema.string)],
+            result: Schema.object(["quest": quest], required: ["quest"]),
+            errors: [.unauthenticated, .notFound, .forbidden, .questNotActive, .conflict, .limitExceeded], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "quest.abandon", summary: "Gives up a quest: a personal quest ends and its escrow returns to the rewards pool (the price is not refunded); for a global quest you leave it.",
+            params: [.init("questId", "The quest id.", schema: Schema.string)],
+            result: Schema.object(["quest": quest], required: ["quest"]),
+            errors: [.unauthenticated, .notFound, .questNotActive], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "position.report", summary: "Reports your in-game position; the server checks it (speed, bounds, time), advances your quests and settles the ones it completes.",
+            params: [
+                .init("x", "Metres east in the map's frame.", schema: Schema.number),
+                .init("y", "Metres north in the map's frame.", schema: Schema.number),
+                .init("timestamp", "Client time in ms since the Unix epoch; must not go back nor run ahead of the server.", schema: Schema.integer),
+            ],
+            result: Schema.object(["accepted": Schema.boolean, "completed": Schema.array(Schema.string), "flags": Schema.array(Schema.string)], required: ["accepted", "completed", "flags"]),
+            errors: [.unauthenticated, .invalidParams, .positionRejected], requiresAuth: true),
+        // Notifications (server to client).
+        RPCMethodDescriptor(
+            name: "quest.available", summary: "Notification: a new global quest, sent to every signed-in player.",
+            params: [.init("quest", "The quest.", schema: quest)], result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "quest.completed", summary: "Notification: a quest was completed by account; reward is what was paid (\"0\" when the winners were already paid).",
+            params: [
+                .init("questId", "The quest id.", schema: Schema.string),
+                .init("account", "Who completed it.", schema: Schema.hex(bytes: 32)),
+                .init("reward", "micro-PUR paid to account.", schema: Schema.amount),
+                .init("paid", "Whether this completion was paid.", schema: Schema.boolean),
+                .init("txId", required: false, "Ledger transaction of the payment.", schema: Schema.integer),
+                .init("status", "The quest's status after this completion.", schema: Schema.string),
+            ],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "quest.expired", summary: "Notification: a quest you hold reached its deadline; its escrow went back to the rewards pool.",
+            params: [.init("questId", "The quest id.", schema: Schema.string)], result: .null, errors: [], requiresAuth: true, isNotification: true),
+    ]
+
+    public static var callable: [RPCMethodDescriptor] { methods.filter { !$0.isNotification } }
+
+    public static func descriptor(_ name: String) -> RPCMethodDescriptor? {
+        methods.first { $0.name == name && !$0.isNotification }
+    }
+}

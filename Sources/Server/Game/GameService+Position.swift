@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+import Ledger
+import Quests
+import RPC
+import WebSocketTransport
+import World
+
+extension GameService {
+    var movementSettings: MovementSettings {
+        var s = MovementSettings(world: world.settings)
+        s.toleranceFactor = config.game.speedTolerance
+        s.maxFutureSkewMillis = config.game.maxFutureSkewMillis
+        return s
+    }
+
+    /// The account's last accepted report: from memory, or from the database after a restart.
+    func lastReport(_ account: AccountID) throws -> PositionReport? {
+        if let p = positions[account] {
+            return PositionReport(point: Point(x: p.x, y: p.y), clientTime: p.clientTimestamp, serverTime: p.receivedAt)
+        }
+        guard let row = try db.read({ db in
+            try Row.fetchOne(db, sql: "SELECT x, y, received_at, client_ts FROM game_positions WHERE account = ?", arguments: [account.rawValue])
+        }) else { return nil }
+        let last = LastPosition(x: row["x"], y: row["y"], receivedAt: row["received_at"], clientTimestamp: row["client_ts"])
+        positions[account] = last
+        return PositionReport(point: Point(x: last.x, y: last.y), clientTime: last.clientTimestamp, serverTime: last.receivedAt)
+    }
+
+    struct RejectedPosition: Encodable {
+        var account: String
+        var x: Double
+        var y: Double
+        var timestamp: Int64
+        var receivedAt: Int64
+        var flags: [String]
+    }
+
+    struct ProgressRecord: Encodable {
+        var questId: String
+        var account: String
+        var objectiveIndex: Int
+        var x: Double
+        var y: Double
+        var at: Int64
+    }
+
+    func positionReport(_ conn: ConnectionID, _ params: JSONValue?) throws -> JSONValue {
+        let p = try RPCParams(params, allowed: ["x", "y", "timestamp"])
+        let account = try requireAccount(conn)
+        let x = try p.double("x")
+        let y = try p.double("y")
+        let timestamp = try p.int("timestamp", in: 0...Int64(4_102_444_800_000))
+        let received = nowMillis
+        let report = PositionReport(point: Point(x: x, y: y), clientTime: timestamp, serverTime: received)
+        let verdict = MovementCheck.evaluate(report, after: try lastReport(account), settings: movementSettings, world: world)
+        if case .rejected(let flags) = verdict {
+            let names = flags.names
+            try db.write { db in
+                try LedgerStore.appendEvent(db, kind: "position.rejected", payload: RejectedPosition(
+                    account: account.rawValue, x: x, y: y, timestamp: timestamp, receivedAt: received, flags: names), at: now())
+            }
+            throw RPCErrorObject(code: RPCErrorCode.positionRejected.rawValue,
+                                 message: "position rejected: \(names.joined(separator: ", "))",
+                                 data: ["code": .string(RPCErrorCode.positionRejected.name), "flags": .array(names.map { JSONValue.string($0) })])
+        }
+        positions[account] = LastPosition(x: x, y: y, receivedAt: received, clientTimestamp: timestamp)
+        var completed: [String] = []
+        for questID in (quests.byAccount[account] ?? []).sorted() {
+            guard let quest = quests.active[questID], var progress = quests.progress[questID]?[account] else { continue }
+            let observation = ProgressObservation(point: report.point, time: received, world: world)
+            let events = progress.advance(in: quest, with: observation)
+            let changed = events.contains { e in
+                switch e {
+                case .collected, .objectiveCompleted, .questCompleted: return true
+                case .conditionsNotMet, .ignored: return false
+                }
+            }
+            guard changed else { continue }
+            if progress.isComplete {
+                try settle(quest, account: account, progress: progress, at: report.point)
+                completed.append(questID)
+            } else {
+                let at = now()
+                try db.write { db in
+                    try saveParticipant(db, progress, status: "active")
+                    try LedgerStore.appendEvent(db, kind: "quest.progress", payload: ProgressRecord(
+                        questId: questID, account: account.rawValue, objectiveIndex: progress.objectiveIndex, x: x, y: y, at: received), at: at)
+                }
+                quests.progress[questID]?[account] = progress
+            }
+        }
+        return ["accepted": true, "completed": .array(completed.map { .string($0) }), "flags": []]
+    }
+
+    /// Records a completion and pays it in one transaction: the first `maxWinners` completers
+    /// of a quest are paid from its escrow, each at most once (the ledger's unique ref).
+    func settle(_ quest: Quest, account: AccountID, progress: QuestProgress, at point: Point) throws {
+        var quest = quest
+        let at = now()
+        var txId: Int64?
+        let paid = quest.winners.count < quest.maxWinners && !quest.winners.contains(account.rawValue)
+        try db.write { db in
+            try saveParticipant(db, progress, status: "completed")
+            try LedgerStore.appendEvent(db, kind: "quest.completed", payload: [
+                "questId": quest.id, "account": account.rawValue, "x": String(point.x), "y": String(point.y),
+            ], at: at)
+            guard paid else { return }
+            txId = try LedgerStore.move(db, kind: GameAudit.Kind.reward, from: .escrow(quest.id), to: account, amount: quest.reward,
+                                        ref: "\(quest.id):\(account.rawValue)", uniqueRef: true, memo: "quest reward", at: at)
+            quest.winners.append(account.rawValue)
+            if quest.winners.count >= quest.maxWinners {
+                quest.status = .settled
+                try refundEscrow(db, quest, at: at)
+                try db.execute(sql: "UPDATE game_participants SET status = 'closed' WHERE quest_id = ? AND status = 'active'",
+                               arguments: [quest.id])
+            }
+            try saveQuest(db, quest)
+            try LedgerStore.appendEvent(db, kind: "quest.settled", payload: [
+                "questId": quest.id, "account": account.rawValue, "reward": quest.reward.decimalString,
+                "txId": String(txId ?? 0), "status": quest.status.rawValue,
+            ], at: at)
+        }
+        var told: Set<AccountID> = [account, AccountID(rawValue: quest.requester)]
+        if quest.status == .active {
+            quests.active[quest.id] = quest
+            quests.leave(quest.id, account)
+            if quest.scope == .global { told.formUnion(quests.progress[quest.id]?.keys ?? [:].keys) }
+        } else {
+            told.formUnion(quests.remove(quest.id))
+        }
+        var params: [String: JSONValue] = [
+            "questId": .string(quest.id), "account": .string(account.rawValue),
+            "reward": .string(paid ? quest.reward.decimalString : "0"), "paid": .bool(paid), "status": .string(quest.status.rawValue),
+        ]
+        if let txId { params["txId"] = .int(txId) }
+        for a in told { notify(a, "quest.completed", .object(params)) }
+    }
+
+    func persistPosition(_ account: AccountID) {
+        guard let p = positions[account] else { return }
+        do {
+            try db.write { db in
+                try db.execute(sql: """
+                    INSERT INTO game_positions (account, x, y, received_at, client_ts) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(account) DO UPDATE SET x = excluded.x, y = excluded.y,
+                        received_at = excluded.received_at, client_ts = excluded.client_ts
+                    """, arguments: [account.rawValue, p.x, p.y, p.receivedAt, p.clientTimestamp])
+            }
+        } catch {
+            logger.error("saving a position failed", metadata: ["account": "\(account)", "error": "\(error)"])
+        }
+    }
+
+    /// Saves every account's last accepted position (at shutdown), so the speed check holds across a restart.
+    public func persistAllPositions() {
+        for account in positions.keys { persistPosition(account) }
+    }
+}

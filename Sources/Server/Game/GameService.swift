@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import Ledger
+import Logging
+import PurrCrypto
+import Quests
+import RPC
+import WebSocketTransport
+import World
+
+/// The game: sessions, wallets, quests and positions, behind the JSON-RPC API.
+///
+/// Concurrency: the actor owns every piece of mutable game state (connections, sessions,
+/// last positions, quest progress caches). Requests reach it in the order each connection
+/// sent them (see ``RequestPump``), and every change of PUR happens inside one
+/// `db.write { }` transaction, so a request either fully happens or not at all.
+public actor GameService {
+    let db: any DatabaseWriter
+    let world: World
+    let generator: any QuestGenerator
+    let config: ServerConfig
+    let outbound: any Outbound
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    var connections: [ConnectionID: ConnectionState] = [:]
+    var accountConnections: [AccountID: Set<ConnectionID>] = [:]
+    var positions: [AccountID: LastPosition] = [:]
+    var quests = QuestCache()
+    /// Set when shutdown begins: new requests get `unavailable`.
+    var draining = false
+    /// Counters for /healthz and the logs.
+    var requestsServed = 0
+
+    public init(db: any DatabaseWriter, world: World, generator: any QuestGenerator, config: ServerConfig,
+                outbound: any Outbound, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.db = db
+        self.world = world
+        self.generator = generator
+        self.config = config
+        self.outbound = outbound
+        self.logger = logger
+        self.now = now
+    }
+
+    var nowMillis: Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    // MARK: Connections
+
+    public func connectionOpened(_ id: ConnectionID, remoteAddress: String) {
+        connections[id] = ConnectionState(remoteAddress: remoteAddress, openedAt: now())
+    }
+
+    public func connectionClosed(_ id: ConnectionID) {
+        guard let state = connections.removeValue(forKey: id) else { return }
+        if let account = state.account {
+            accountConnections[account]?.remove(id)
+            if accountConnections[account]?.isEmpty == true {
+                accountConnections[account] = nil
+                persistPosition(account)
+            }
+        }
+    }
+
+    public func beginDraining() { draining = true }
+
+    public var openConnections: Int { connections.count }
+    public var signedInAccounts: Int { accountConnections.count }
+    public var served: Int { requestsServed }
+
+    // MARK: Requests
+
+    /// Handles one text frame; returns the response text, or nil when nothing is to be sent
+    /// (notifications, or a batch of notifications).
+    public func handle(_ id: ConnectionID, text: String, rateLimited: Bool) -> String? {
+        switch RPCCodec.decode(text) {
+        case .single(let item):
+            return process(id, item, rateLimited: rateLimited)?.serialized()
+        case .batch(let items):
+            let responses = items.compactMap { process(id, $0, rateLimited: rateLimited) }
+            return responses.isEmpty ? nil : JSONValue.array(responses).serialized()
+        }
+    }
+
+    func process(_ conn: ConnectionID, _ item: Result<RPCRequest, RPCErrorResponse>, rateLimited: Bool) -> JSONValue? {
+        let request: RPCRequest
+        switch item {
+        case .failure(let e): return RPCCodec.error(id: e.id, e.error)
+        case .success(let r): request = r
+        }
+        requestsServed += 1
+        do {
+            if rateLimited {
+                throw RPCErrorObject(.rateLimited, "rate limited: more than \(config.transport.requestsPerSecond) requests per second on this connection")
+            }
+            if draining { throw RPCErrorObject(.unavailable, "the server is shutting down; reconnect later") }
+            let result = try dispatch(conn, request)
+            guard let id = request.id else { return nil }
+            return RPCCodec.result(id: id, result)
+        } catch let e as RPCErrorObject {
+            guard let id = request.id else { return nil }
+            return RPCCodec.error(id: id, e)
+        } catch let e as LedgerError {
+            guard let id = request.id else { return nil }
+            return RPCCodec.error(id: id, Self.rpcError(e))
+        } catch {
+            logger.error("request failed", metadata: ["method": "\(request.method)", "error": "\(error)"])
+            guard let id = request.id else { return nil }
+            return RPCCodec.error(id: id, RPCErrorObject(.internalError, "internal error; nothing was changed"))
+        }
+    }
+
+    func dispatch(_ conn: ConnectionID, _ r: RPCRequest) throws -> JSONValue {
+        switch r.method {
+        case "rpc.discover": _ = try RPCParams(r.params, allowed: []); return discover()
+        case "auth.challenge": return try authChallenge(conn, r.params)
+        case "auth.login": return try authLogin(conn, r.params)
+        case "auth.resume": return try authResume(conn, r.params)
+        case "auth.logout": return try authLogout(conn, r.params)
+        case "wallet.balance": return try walletBalance(conn, r.params)
+        case "wallet.transfer": return try walletTransfer(conn, r.params)
+        case "wallet.history": return try walletHistory(conn, r.params)
+        case "wallet.faucet": return try walletFaucet(conn, r.params)
+        case "world.info": return try worldInfo(r.params)
+        case "quest.request": return try questRequest(conn, r.params)
+        case "quest.get": return try questGet(conn, r.params)
+        case "quest.list": return try questList(conn, r.params)
+        case "quest.accept": return try questAccept(conn, r.params)
+        case "quest.abandon": return try questAbandon(conn, r.params)
+        case "position.report": return try positionReport(conn, r.params)
+        default:
+            throw RPCErrorObject(.methodNotFound, "method not found: \(r.method)", field: "method")
+        }
+    }
+
+    /// Every method name `dispatch` answers; a test compares it with the catalog and the docs.
+    public static let dispatchedMethods: Set<String> = [
+        "rpc.discover", "auth.challenge", "auth.login", "auth.resume", "auth.logout",
+        "wallet.balance", "wallet.transfer", "wallet.history", "wallet.faucet", "world.info",
+        "quest.request", "quest.get", "quest.list", "quest.accept", "quest.abandon", "position.report",
+    ]
+
+    func discover() -> JSONValue {
+        OpenRPCDocument.build(
+            title: "PurrQuest", version: PurrVersion.current,
+            serverURL: "ws://\(config.network.host):\(config.network.port)/v1", methods: MethodCatalog.methods)
+    }
+
+    /// The account signed in on `conn`, or `unauthenticated` / `session_expired`.
+    func requireAccount(_ conn: ConnectionID) throws -> AccountID {
+        guard let state = connections[conn], let account = state.account else {
+            throw RPCErrorObject(.unauthenticated, "sign in first (auth.challenge then auth.login, or auth.resume)")
+        }
+        if let expiry = state.sessionExpiresAt, expiry <= now() {
+            signOut(conn)
+            throw RPCErrorObject(.sessionExpired, "session expired; sign in again")
+        }
+        return account
+    }
+
+    func signOut(_ conn: ConnectionID) {
+        guard let account = connections[conn]?.account else { return }
+        connections[conn]?.account = nil
+        connections[conn]?.sessionHash = nil
+        connections[conn]?.sessionExpiresAt = nil
+        accountConnections[account]?.remove(conn)
+        if accountConnections[account]?.isEmpty == true { accountConnections[account] = nil }
+    }
+
+    /// Sends a notification to every connection signed in as `account`.
+    func notify(_ account: AccountID, _ method: String, _ params: JSONValue) {
+        guard let conns = accountConnections[account], !conns.isEmpty else { return }
+        let text = RPCCodec.notification(method, params).serialized()
+        for c in conns { outbound.send(c, text: text) }
+    }
+
+    /// Sends a notification to every signed-in connection.
+    func broadcast(_ method: String, _ params: JSONValue) {
+        let text = RPCCodec.notification(method, params).serialized()
+        for conns in accountConnections.values {
+            for c in conns { outbound.send(c, text: text) }
+        }
+    }
+
+    static func rpcError(_ e: LedgerError) -> RPCErrorObject {
+        switch e {
+        case .insufficientFunds:
+            return RPCErrorObject(.insufficientFunds, e.message)
+        case .idempotencyConflict:
+            return RPCErrorObject(.idempotencyConflict, e.message, field: "idempotencyKey")
+        case .unknownAccount:
+            return RPCErrorObject(.notFound, e.message)
+        case .duplicateReference:
+            return RPCErrorObject(.conflict, e.message)
+        default:
+            return RPCErrorObject(.invalidParams, e.message)
+        }
+    }
+}
+
+/// The version reported by rpc.discover, /healthz and `purr --version`.
+public enum PurrVersion {
+    public static let current = "0.1.0"
+}

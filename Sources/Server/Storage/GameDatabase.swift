@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// Opens the server's single SQLite database: the ledger's tables plus the game's own
+/// (sessions, quests, participants, last positions), migrated in one append-only migrator.
+public enum GameDatabase {
+    /// Opens (creating if needed) the database at `path`, or an in-memory one for nil,
+    /// runs every migration and the ledger's genesis.
+    public static func open(path: String?, ledger: LedgerConfig, at: Date = Date()) throws -> any DatabaseWriter {
+        let writer = try LedgerDatabase.open(path: path)
+        var migrator = DatabaseMigrator()
+        LedgerStore.registerMigrations(in: &migrator)
+        registerMigrations(in: &migrator)
+        try migrator.migrate(writer)
+        try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
+        return writer
+    }
+
+    /// The game's tables. A landed migration is never edited: add a new one.
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("game-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE game_sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    account TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX game_sessions_expiry ON game_sessions(expires_at);
+                CREATE TABLE game_quests (
+                    id TEXT PRIMARY KEY,
+                    scope TEXT NOT NULL CHECK (scope IN ('personal', 'global')),
+                    requester TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    deadline INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    max_winners INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX game_quests_status ON game_quests(status, deadline);
+                CREATE INDEX game_quests_requester ON game_quests(requester);
+                CREATE TABLE game_participants (
+                    quest_id TEXT NOT NULL REFERENCES game_quests(id),
+                    account TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    progress TEXT NOT NULL,
+                    joined_at INTEGER NOT NULL,
+                    PRIMARY KEY (quest_id, account)
+                );
+                CREATE INDEX game_participants_account ON game_participants(account, status);
+                CREATE TABLE game_positions (
+                    account TEXT PRIMARY KEY,
+                    x REAL NOT NULL,
+                    y REAL NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    client_ts INTEGER NOT NULL
+                );
+                """)
+        }
+    }
+}

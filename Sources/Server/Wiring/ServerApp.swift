@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import Ledger
+import Logging
+import Quests
+import WebSocketTransport
+import World
+
+/// Why the server did not start: a sentence naming the file, key or port that is wrong.
+public struct StartupError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The running server: database, world, game, transport and timers, started and stopped together.
+///
+/// ```swift
+/// let app = try await ServerApp.start(config: config, logger: logger)
+/// print(app.port)
+/// await app.shutdown()
+/// ```
+public final class ServerApp: Sendable {
+    public let game: GameService
+    public let transport: WebSocketServer
+    public let db: any DatabaseWriter
+    public let world: World
+    let pump: RequestPump
+    let config: ServerConfig
+    let logger: Logger
+    let tasks: [Task<Void, Never>]
+
+    init(game: GameService, transport: WebSocketServer, db: any DatabaseWriter, world: World, pump: RequestPump,
+         config: ServerConfig, logger: Logger, tasks: [Task<Void, Never>]) {
+        self.game = game
+        self.transport = transport
+        self.db = db
+        self.world = world
+        self.pump = pump
+        self.config = config
+        self.logger = logger
+        self.tasks = tasks
+    }
+
+    /// The port the server listens on (the real one when the config said 0).
+    public var port: Int { transport.boundPort }
+
+    /// Loads the world, opens the database, expires overdue quests, and starts listening.
+    /// - Throws: ``StartupError`` for a bad map, a database that cannot open, or a taken port.
+    public static func start(config: ServerConfig, logger: Logger,
+                             generator: (any QuestGenerator)? = nil,
+                             now: @escaping @Sendable () -> Date = { Date() }) async throws -> ServerApp {
+        let world = try loadWorld(config)
+        let path = config.storage.databasePath.isEmpty ? nil : config.storage.databasePath
+        let db: any DatabaseWriter
+        do {
+            db = try GameDatabase.open(path: path, ledger: config.ledger, at: now())
+        } catch {
+            throw StartupError(message: "cannot open database \(path ?? ":memory:"): \(error)")
+        }
+        let transport = WebSocketServer(host: config.network.host, port: config.network.port, path: "/v1",
+                                        limits: config.transport, logger: logger)
+        let game = GameService(db: db, world: world, generator: generator ?? GrammarQuestGenerator(), config: config,
+                               outbound: transport, logger: logger, now: now)
+        try await game.loadActiveQuests()
+        try await game.expireDue()
+        let pump = RequestPump()
+        do {
+            try transport.start(delegate: pump)
+        } catch {
+            throw StartupError(message: "cannot listen on \(config.network.host):\(config.network.port): \(error)")
+        }
+        let pumpTask = Task { await pump.run(game: game, outbound: transport) }
+        let sweep = config.game.expirySweepSeconds
+        let sweepTask = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(sweep))
+                if Task.isCancelled { break }
+                do { try await game.expireDue() } catch {
+                    logger.error("quest expiry sweep failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        logger.info("PurrQuest listening", metadata: [
+            "url": "ws://\(config.network.host):\(transport.boundPort)/v1", "world": "\(world.name)",
+            "database": "\(path ?? ":memory:")", "dev": "\(config.dev)",
+        ])
+        return ServerApp(game: game, transport: transport, db: db, world: world, pump: pump, config: config,
+                         logger: logger, tasks: [pumpTask, sweepTask])
+    }
+
+    static func loadWorld(_ config: ServerConfig) throws -> World {
+        let root = URL(fileURLWithPath: config.world.root)
+        let base: World
+        do {
+            base = try World.load(mapFile: root.appendingPathComponent(config.world.mapFile),
+                                  itemsFile: root.appendingPathComponent(config.world.itemsFile))
+        } catch {
+            throw StartupError(message: "world: \(error.description)")
+        }
+        let o = config.worldOverrides
+        guard o != ServerConfig.WorldOverrides() else { return base }
+        var s = base.settings
+        if let v = o.maxSpeed { s.maxSpeed = v }
+        if let v = o.reachRadius { s.reachRadius = v }
+        if let v = o.claimRadius { s.claimRadius = v }
+        if let v = o.gameTimeRatio { s.gameTimeRatio = v }
+        if let v = o.minReportInterval { s.minReportInterval = v }
+        do {
+            return try World(name: base.name, seed: base.seed, bounds: base.bounds, settings: s, regions: base.regions,
+                             pointsOfInterest: base.pointsOfInterest, items: base.items, source: "config worldOverrides")
+        } catch {
+            throw StartupError(message: "worldOverrides: \(error.description)")
+        }
+    }
+
+    /// Graceful stop: refuse new requests, let in-flight ones finish, flush and close every
+    /// connection (1001), stop the timers, then checkpoint and close the database.
+    public func shutdown() async {
+        logger.info("shutting down: draining in-flight requests")
+        pump.markDraining()
+        await game.beginDraining()
+        let deadline = Date().addingTimeInterval(config.network.drainTimeoutSeconds)
+        while pump.inFlight > 0 && Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        transport.shutdown(drainTimeout: max(0.5, deadline.timeIntervalSinceNow))
+        pump.finish()
+        for t in tasks { t.cancel() }
+        for t in tasks { await t.value }
+        await game.persistAllPositions()
+        do {
+            if let pool = db as? DatabasePool {
+                try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                try pool.close()
+            } else if let queue = db as? DatabaseQueue {
+                try queue.close()
+            }
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+        }
+        logger.info("stopped")
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    public func runUntilSignalled() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let (signals, cont) = AsyncStream.makeStream(of: Int32.self)
+        let sources = [SIGINT, SIGTERM].map { sig in
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { cont.yield(sig) }
+            s.resume()
+            return s
+        }
+        for await sig in signals {
+            logger.info("received signal \(sig)")
+            break
+        }
+        for s in sources { s.cancel() }
+        await shutdown()
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Server
+
+/// `purr serve`: runs the server until SIGINT/SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the PurrQuest server (ws://HOST:PORT/v1, GET /healthz).")
+
+    @Option(help: "JSON config file; keys it omits keep their defaults (docs/configuration.md).")
+    var config: String?
+
+    @Option(help: "Interface to listen on (overrides network.host).")
+    var host: String?
+
+    @Option(help: "Port (overrides network.port; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "SQLite database file (overrides storage.databasePath).")
+    var db: String?
+
+    @Option(help: "Directory holding maps/ and assets/ (overrides world.root).")
+    var root: String?
+
+    @Flag(help: "Developer mode: enables wallet.faucet. Never on a public server.")
+    var dev = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var cfg: ServerConfig
+        do {
+            cfg = try config.map { try ServerConfig.load(file: $0) } ?? ServerConfig()
+        } catch let e as ConfigError {
+            throw ValidationError("config: \(e.description)")
+        }
+        if let host { cfg.network.host = host }
+        if let port { cfg.network.port = port }
+        if let db { cfg.storage.databasePath = db }
+        if let root { cfg.world.root = root }
+        if dev { cfg.dev = true }
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
+        let lvl = level
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = lvl
+            return h
+        }
+        let logger = Logger(label: "purr")
+        let app: ServerApp
+        do {
+            app = try await ServerApp.start(config: cfg, logger: logger)
+        } catch let e as StartupError {
+            FileHandle.standardError.write(Data("purr serve: \(e.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        print("PurrQuest listening on ws://\(cfg.network.host):\(app.port)/v1 (health: http://\(cfg.network.host):\(app.port)/healthz)")
+        fflush(nil)
+        await app.runUntilSignalled()
+    }
+}

@@ -95,7 +95,8 @@ public enum MethodCatalog {
             params: [
                 .init("scope", "personal or global.", schema: Schema.enumeration(["personal", "global"])),
                 .init("region", required: false, "Region id; default: chosen by the generator.", schema: Schema.string),
-                .init("difficulty", required: false, "1-5; default 2.", schema: Schema.integer(1, 5)),
+                .init("difficulty", required: false, "1-5; default: chosen by the generator.", schema: Schema.integer(1, 5)),
+                .init("maxWinners", required: false, "Global quests only: how many first completers are paid, 1-100; default economy.defaultGlobalMaxWinners (10).", schema: Schema.integer(1, 100)),
                 idempotencyKey,
             ],
             result: Schema.object(["quest": quest, "price": Schema.amount, "balance": Schema.amount], required: ["quest", "price", "balance"]),

@@ -75,7 +75,7 @@ extension GameService {
     // MARK: quest.request
 
     func questRequest(_ conn: ConnectionID, _ params: JSONValue?) throws -> JSONValue {
-        let p = try RPCParams(params, allowed: ["scope", "region", "difficulty", "idempotencyKey"])
+        let p = try RPCParams(params, allowed: ["scope", "region", "difficulty", "maxWinners", "idempotencyKey"])
         let account = try requireAccount(conn)
         let scope = try QuestScope(rawValue: p.oneOf("scope", ["personal", "global"])) ?? .personal
         let region = try p.optionalString("region", maxLength: 64)
@@ -83,6 +83,10 @@ extension GameService {
             throw RPCErrorObject(.notFound, "unknown region \"\(region)\"; world.info lists the regions", field: "region")
         }
         let difficulty = try p.optionalInt("difficulty", in: 1...5).map { Int($0) }
+        let maxWinners = try p.optionalInt("maxWinners", in: 1...100).map { Int($0) }
+        if maxWinners != nil && scope == .personal {
+            throw RPCErrorObject.invalidParams("maxWinners", "only global quests have several winners")
+        }
         let key = try p.idempotencyKey()
         let digest = SHA256.hash("quest:\(account.rawValue):\(key)")
         let questID = "q-" + Hex.encode(digest.prefix(8))
@@ -109,11 +113,13 @@ extension GameService {
                 let quote: QuestQuote
                 do {
                     quote = try QuestPricing.quote(spec: spec, world: world, origin: context.origin(regionID: spec.region),
-                                                   scope: scope, config: config.economy)
+                                                   scope: scope, config: config.economy, maxWinners: maxWinners)
                 } catch {
                     throw RPCErrorObject(.internalError, "pricing failed: \(error); nothing was charged")
                 }
-                let quest = Quest(id: questID, spec: spec, scope: scope, requester: account.rawValue, quote: quote, createdAt: createdAt)
+                var quest = Quest(id: questID, spec: spec, scope: scope, requester: account.rawValue, quote: quote, createdAt: createdAt)
+                // Funded below in this same transaction, so it is active the moment anyone can see it.
+                quest.status = .active
                 guard let escrowAmount = quest.reward.multiplied(by: Int64(quest.maxWinners)) else {
                     throw RPCErrorObject(.internalError, "reward overflow; nothing was charged")
                 }
@@ -215,6 +221,10 @@ extension GameService {
             }
             guard quest.status == .active, quest.deadline > Self.millis(at) else {
                 throw RPCErrorObject(.questNotActive, "quest \(id) is \(quest.status.rawValue)", field: "questId")
+            }
+            // Paying a reward to the requester would only move the pool's PUR to the one who chose the quest.
+            guard quest.requester != account.rawValue else {
+                throw RPCErrorObject(.forbidden, "you cannot take part in a global quest you requested", field: "questId")
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM game_participants WHERE quest_id = ? AND account = ?",
                                  arguments: [id, account.rawValue]) == true {

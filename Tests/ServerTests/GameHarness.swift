@@ -68,6 +68,14 @@ struct GameHarness {
         self.world = world
     }
 
+    init(game: GameService, clock: TestClock, db: any DatabaseWriter, world: World) {
+        self.game = game
+        self.outbound = RecordingOutbound()
+        self.clock = clock
+        self.db = db
+        self.world = world
+    }
+
     mutating func connect() async -> ConnectionID {
         let id = ConnectionID(rawValue: nextConnection)
         nextConnection += 1

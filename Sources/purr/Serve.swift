@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Flag(help: "Print the effective configuration (defaults, file and flags merged) as JSON and exit.")
+    var printConfig = false
+
     func run() async throws {
         var cfg: ServerConfig
         do {
@@ -40,6 +43,12 @@ struct Serve: AsyncParsableCommand {
         if let db { cfg.storage.databasePath = db }
         if let root { cfg.world.root = root }
         if dev { cfg.dev = true }
+        if printConfig {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(cfg), as: UTF8.self))
+            return
+        }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
         let lvl = level
         LoggingSystem.bootstrap { label in

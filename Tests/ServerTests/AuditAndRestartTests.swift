@@ -125,3 +125,51 @@ import World
         #expect(report.isClean, "\(report.violations)")
     }
 }
+
+@Suite struct ConfigTests {
+    func write(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "purr-config-\(Hex.encode(SecureRandom.bytes(6))).json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("A config file overrides only the keys it names")
+    func partialOverride() throws {
+        let config = try ServerConfig.load(file: write(#"{"network":{"port":9000},"transport":{"burst":7},"worldOverrides":{"maxSpeed":3},"dev":true}"#))
+        #expect(config.network.port == 9000)
+        #expect(config.network.host == "127.0.0.1")
+        #expect(config.transport.burst == 7)
+        #expect(config.transport.maxMessageBytes == 65_536)
+        #expect(config.worldOverrides.maxSpeed == 3)
+        #expect(config.dev)
+    }
+
+    @Test("An unknown key is refused with its path")
+    func unknownKey() throws {
+        let path = try write(#"{"transport":{"maxMesageBytes":1}}"#)
+        #expect { try ServerConfig.load(file: path) } throws: { e in
+            (e as? ConfigError)?.path == "transport.maxMesageBytes"
+        }
+    }
+
+    @Test("A value of the wrong type is refused with its path")
+    func wrongType() throws {
+        let path = try write(#"{"network":{"port":"eighty"}}"#)
+        #expect { try ServerConfig.load(file: path) } throws: { e in
+            (e as? ConfigError)?.path == "network.port"
+        }
+    }
+
+    @Test("World overrides that break the map's rules stop start-up with a clear error")
+    func badOverride() throws {
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        config.worldOverrides.maxSpeed = -1
+        #expect(throws: StartupError.self) { try ServerApp.loadWorld(config) }
+        config.worldOverrides.maxSpeed = nil
+        config.world.mapFile = "maps/missing.json"
+        #expect { try ServerApp.loadWorld(config) } throws: { e in
+            (e as? StartupError)?.message.contains("missing.json") == true
+        }
+    }
+}

@@ -50,11 +50,11 @@ let package = Package(
 
         .testTarget(name: "PurrCryptoTests", dependencies: ["PurrCrypto"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport"]),
+        .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),
         .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests"]),
-        .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto"]),
+        .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto", "WebSocketTransport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

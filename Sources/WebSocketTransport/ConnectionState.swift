@@ -1,0 +1,42 @@
+/// Inbound state of one server connection: message reassembly, the frame rules of the
+/// endpoint (text only, bounded size) and rate limiting, returning what the I/O shell must do.
+///
+/// Pure: the lws callback feeds it chunks and a clock reading; tests drive it directly.
+struct ConnectionState: Sendable {
+    enum Action: Equatable, Sendable {
+        /// Wait for more fragments.
+        case none
+        /// Hand a complete message to the delegate.
+        case deliver(text: String, rateLimited: Bool)
+        /// Close with this WebSocket status code and reason.
+        case close(code: UInt16, reason: String)
+    }
+
+    private var assembler: MessageAssembler
+    private var limiter: RateLimiter
+
+    init(limits: TransportLimits, now: Double) {
+        assembler = MessageAssembler(maxBytes: limits.maxMessageBytes)
+        limiter = RateLimiter(limits: limits, now: now)
+    }
+
+    mutating func receive(_ chunk: UnsafeRawBufferPointer, isBinary: Bool, isFinal: Bool, now: Double) -> Action {
+        if isBinary { return .close(code: 1003, reason: "binary frames not supported") }
+        switch assembler.append(chunk, isBinary: false, isFinal: isFinal) {
+        case .incomplete:
+            return .none
+        case .tooLarge:
+            return .close(code: 1009, reason: "message too big")
+        case .invalidUTF8:
+            return .close(code: 1007, reason: "invalid UTF-8")
+        case .binary:
+            return .close(code: 1003, reason: "binary frames not supported")
+        case .text(let text):
+            switch limiter.admit(now: now) {
+            case .allow: return .deliver(text: text, rateLimited: false)
+            case .limited: return .deliver(text: text, rateLimited: true)
+            case .abuse: return .close(code: 1008, reason: "rate limit abuse")
+            }
+        }
+    }
+}

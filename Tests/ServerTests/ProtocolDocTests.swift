@@ -8,6 +8,7 @@ import Testing
     struct DocMethod {
         var name: String
         var blocks: [(label: String, json: String)]
+        var text = ""
     }
 
     /// Splits docs/protocol.md into `### \`name\`` sections and their labelled ```json blocks.
@@ -18,6 +19,7 @@ import Testing
         var inBlock = false
         var block = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !methods.isEmpty { methods[methods.count - 1].text += line + "\n" }
             if inBlock {
                 if line == "```" {
                     inBlock = false
@@ -43,6 +45,20 @@ import Testing
     func docMatchesCatalog() throws {
         let documented = Set(try Self.parseDoc().map(\.name))
         #expect(documented == Set(MethodCatalog.methods.map(\.name)))
+    }
+
+    @Test("Each method's section documents every one of its params and errors")
+    func paramsDocumented() throws {
+        let doc = Dictionary(try Self.parseDoc().map { ($0.name, $0.text) }, uniquingKeysWith: { a, _ in a })
+        for m in MethodCatalog.methods {
+            let text = doc[m.name] ?? ""
+            for p in m.params {
+                #expect(text.contains("| `\(p.name)` |"), "\(m.name): param \(p.name) missing from docs/protocol.md")
+            }
+            for e in m.errors {
+                #expect(text.contains("`\(e.name)` (\(e.rawValue))"), "\(m.name): error \(e.name) missing from docs/protocol.md")
+            }
+        }
     }
 
     @Test("The dispatcher answers exactly the catalogued methods")

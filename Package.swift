@@ -21,6 +21,7 @@ let package = Package(
         // C libraries reached through small shims.
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "PurrCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "RPC", swiftSettings: strict),
@@ -32,6 +33,11 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "World", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "Quests", dependencies: ["World", "Ledger", "PurrCrypto"], swiftSettings: strict),
+        // The quest model: tensors and layers, the tokenizer, and the model that writes quests.
+        .target(name: "NeuralCore", dependencies: ["CBLAS", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "Tokenizer", swiftSettings: strict),
+        .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
             "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -44,11 +50,16 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "purr", dependencies: [
             "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
+            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         .testTarget(name: "PurrCryptoTests", dependencies: ["PurrCrypto"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
+        .testTarget(name: "ModelTrainingTests", dependencies: ["ModelTraining", "NeuralCore", "Tokenizer", "QuestModel"]),
+        .testTarget(name: "QuestModelTests", dependencies: ["QuestModel", "NeuralCore", "Tokenizer", "Quests", "World"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -14,13 +14,25 @@ struct ConnectionState: Sendable {
 
     private var assembler: MessageAssembler
     private var limiter: RateLimiter
+    /// Set once a close is decided. lws goes on delivering frames it has already read until
+    /// its close frame is out, and a second close from the callback makes it drop the socket
+    /// without sending that frame: the peer would see 1006 instead of the code chosen here.
+    private var closing = false
 
     init(limits: TransportLimits, now: Double) {
         assembler = MessageAssembler(maxBytes: limits.maxMessageBytes)
         limiter = RateLimiter(limits: limits, now: now)
     }
 
+    /// What to do with one received chunk; after a `.close`, always `.none`.
     mutating func receive(_ chunk: UnsafeRawBufferPointer, isBinary: Bool, isFinal: Bool, now: Double) -> Action {
+        guard !closing else { return .none }
+        let action = decide(chunk, isBinary: isBinary, isFinal: isFinal, now: now)
+        if case .close = action { closing = true }
+        return action
+    }
+
+    private mutating func decide(_ chunk: UnsafeRawBufferPointer, isBinary: Bool, isFinal: Bool, now: Double) -> Action {
         if isBinary { return .close(code: 1003, reason: "binary frames not supported") }
         switch assembler.append(chunk, isBinary: false, isFinal: isFinal) {
         case .incomplete:

@@ -11,6 +11,12 @@ final class ServerCore {
     private struct Connection {
         let wsi: LWSConnectionHandle
         var state: ConnectionState
+        /// A close decided while reading, sent from the next WRITEABLE: a -1 from RECEIVE
+        /// leaves lws's frame parser mid-frame, and when more frames are already buffered lws
+        /// then drops the socket without the close frame (the peer sees 1006, not our code).
+        var closeFromReceive: (code: UInt16, reason: String)?
+        /// Set once that close is issued: nothing may be written after the close frame.
+        var closeFromReceiveIssued = false
     }
 
     let shared: ServerShared
@@ -207,12 +213,22 @@ final class ServerCore {
             return 0
         case .close(let code, let reason):
             logger.debug("closing connection", metadata: ["connection": "\(id)", "code": "\(code)", "reason": "\(reason)"])
-            return closeNow(wsi, code: code, reason: reason)
+            connections[id]?.closeFromReceive = (code, reason)
+            // Whatever the delegate sends from now on is dropped.
+            shared.locked.withLock { _ = $0.outboxes[id]?.requestClose(code: code, reason: reason) }
+            lws_callback_on_writable(wsi)
+            return 0
         }
     }
 
     private func writeable(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
         guard let id = connectionID(user) else { return 0 }
+        if let close = connections[id]?.closeFromReceive {
+            connections[id]?.closeFromReceive = nil
+            connections[id]?.closeFromReceiveIssued = true
+            return closeNow(wsi, code: close.code, reason: close.reason)
+        }
+        if connections[id]?.closeFromReceiveIssued == true { return 0 }
         let (next, more) = shared.locked.withLock { state in
             (state.outboxes[id]?.next(), state.outboxes[id]?.hasWork ?? false)
         }

@@ -1,0 +1,4 @@
+#ifndef PURR_CBLAS_SHIM_H
+#define PURR_CBLAS_SHIM_H
+#include <cblas.h>
+#endif

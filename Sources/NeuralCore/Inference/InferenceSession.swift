@@ -1,0 +1,396 @@
+import CBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a Llama-style model for generation: a KV cache for `maxStreams` independent streams,
+/// prompt prefill, and a batched decode step that advances many streams in one pass.
+///
+/// ```swift
+/// let session = try InferenceSession(parameters: store)
+/// var logits = try session.prefill(stream: 0, tokens: prompt)
+/// let next = try sampler.sample(logits)
+/// logits = try session.step(tokens: [next], streams: [0])
+/// ```
+///
+/// Why one session serves many players: a decode step reads every weight once whatever the
+/// batch, so the projections of all active streams are one `sgemm` (or one int8 pass) each;
+/// only attention is per stream, over that stream's own cache.
+///
+/// The math is the Hugging Face Llama forward pass (see ``InferenceKernels``), so logits agree
+/// with the trainer's and with `transformers` to float rounding (int8 weights: see
+/// ``WeightFormat/int8``).
+///
+/// Ownership: one thread (or one actor) at a time calls the session; it is not `Sendable`. The
+/// fp32 path reads the ``ParameterStore`` in place, so the store must not change while the
+/// session lives. Returned logits are borrowed: they stay valid until the next `prefill`,
+/// `step` or the session's end; copy them to keep them.
+///
+/// The session calls `openblas_set_num_threads(1)` before each forward pass: it parallelises
+/// itself (``Options/threads``), and OpenBLAS threads inside its workers would only fight them.
+public final class InferenceSession {
+    /// How projection weights are stored while generating.
+    public enum WeightFormat: String, Sendable, CaseIterable, Codable {
+        /// The store's own Float32 weights, multiplied with OpenBLAS.
+        case fp32
+        /// int8 with one scale per output row, activations int16; a quarter of the bytes.
+        case int8
+    }
+
+    public struct Options: Sendable, Hashable {
+        /// Independent streams (players) the cache holds.
+        public var maxStreams: Int
+        /// Positions per stream; nil means the model's `seqLen`.
+        public var maxSeq: Int?
+        /// Threads for the forward pass, the caller's included.
+        public var threads: Int
+        public var weights: WeightFormat
+        /// With int8 weights, also quantise the tied output head (the largest matrix).
+        public var quantizeHead: Bool
+        /// Prompt tokens per prefill pass; bounds activation memory, keeps `sgemm` efficient.
+        public var prefillChunk: Int
+
+        public init(maxStreams: Int = 8, maxSeq: Int? = nil, threads: Int = 2,
+                    weights: WeightFormat = .int8, quantizeHead: Bool = true, prefillChunk: Int = 64) {
+            self.maxStreams = maxStreams
+            self.maxSeq = maxSeq
+            self.threads = threads
+            self.weights = weights
+            self.quantizeHead = quantizeHead
+            self.prefillChunk = prefillChunk
+        }
+    }
+
+    public let config: LlamaConfig
+    public let options: Options
+    public let maxStreams: Int
+    public let maxSeq: Int
+    /// The weights the session was built from (kept alive; read in place on the fp32 path).
+    public var parameters: ParameterStore { weights.store }
+
+    let weights: InferenceWeights
+    private let pool: InferenceThreadPool
+    /// Rows one forward pass can hold: `max(maxStreams, prefillChunk)`.
+    private let capacity: Int
+    private let qkvWidth: Int
+
+    // KV cache. Keys transposed per kv head, [layer][stream][kvHead][headDim][maxSeq], so that
+    // attention scores are contiguous loads; values [layer][stream][position][kvDim].
+    private let keyCache: UnsafeMutablePointer<Float>
+    private let valueCache: UnsafeMutablePointer<Float>
+    private var positions: [Int]
+
+    // Activations, `capacity` rows each.
+    private let x: UnsafeMutablePointer<Float>       // residual stream (rows, dim)
+    private let xb: UnsafeMutablePointer<Float>      // normed input of a block (rows, dim)
+    private let qkv: UnsafeMutablePointer<Float>     // (rows, dim + 2·kvDim)
+    private let att: UnsafeMutablePointer<Float>     // attention output (rows, dim)
+    private let gate: UnsafeMutablePointer<Float>    // (rows, hidden); SwiGLU output in place
+    private let up: UnsafeMutablePointer<Float>      // (rows, hidden)
+    private let logitBuffer: UnsafeMutablePointer<Float> // (maxStreams, vocab)
+    private let scores: UnsafeMutablePointer<Float>  // (threads, maxSeq)
+    private let quantized: Int16Activations
+    private let ropeCos: UnsafeMutablePointer<Float> // (maxSeq, headDim/2)
+    private let ropeSin: UnsafeMutablePointer<Float>
+    private let rowStream: UnsafeMutablePointer<Int>
+    private let rowPosition: UnsafeMutablePointer<Int>
+    private let rowToken: UnsafeMutablePointer<Int32>
+
+    /// Builds the session, quantising weights if asked; allocates every buffer it will use.
+    ///
+    /// - Throws: ``InferenceError/invalidConfig(_:)`` for a shape that cannot run,
+    ///   ``InferenceError/invalidOption(_:)`` for out-of-range options.
+    public init(parameters: ParameterStore, options: Options = Options()) throws(InferenceError) {
+        let c = parameters.layout.config
+        if let problem = c.problem { throw .invalidConfig(problem) }
+        guard options.maxStreams >= 1 else { throw .invalidOption("maxStreams must be at least 1") }
+        guard options.threads >= 1 else { throw .invalidOption("threads must be at least 1") }
+        guard options.prefillChunk >= 1 else { throw .invalidOption("prefillChunk must be at least 1") }
+        let maxSeq = options.maxSeq ?? c.seqLen
+        guard maxSeq >= 1 else { throw .invalidOption("maxSeq must be at least 1") }
+        config = c
+        self.options = options
+        maxStreams = options.maxStreams
+        self.maxSeq = maxSeq
+        weights = try InferenceWeights(store: parameters, format: options.weights, quantizeHead: options.quantizeHead)
+        pool = InferenceThreadPool(threadCount: options.threads)
+        capacity = max(options.maxStreams, options.prefillChunk)
+        qkvWidth = c.dim + 2 * c.kvDim
+
+        func buffer<T: Numeric>(_ count: Int, _ type: T.Type = T.self) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
+            p.initialize(repeating: 0, count: max(1, count))
+            return p
+        }
+        let cacheCount = c.layers * maxStreams * maxSeq * c.kvDim
+        keyCache = buffer(cacheCount)
+        valueCache = buffer(cacheCount)
+        positions = Array(repeating: 0, count: maxStreams)
+        x = buffer(capacity * c.dim)
+        xb = buffer(capacity * c.dim)
+        qkv = buffer(capacity * qkvWidth)
+        att = buffer(capacity * c.dim)
+        gate = buffer(capacity * c.hidden)
+        up = buffer(capacity * c.hidden)
+        logitBuffer = buffer(maxStreams * c.vocab)
+        scores = buffer(options.threads * maxSeq)
+        quantized = Int16Activations(capacity: capacity, maxWidth: max(c.dim, c.hidden))
+        rowStream = buffer(capacity)
+        rowPosition = buffer(capacity)
+        rowToken = buffer(capacity, Int32.self)
+
+        // Rotary tables: cos/sin of pos · θ^(−2i/headDim). Frequencies and angles are rounded to
+        // Float32 where `transformers` computes them in float32, so positions late in the
+        // sequence get the same angles as the reference.
+        let half = c.headDim / 2
+        ropeCos = buffer(maxSeq * half)
+        ropeSin = buffer(maxSeq * half)
+        for i in 0..<half {
+            let exponent = Float(2 * i) / Float(c.headDim)
+            let invFreq = 1 / Float(pow(Double(c.ropeTheta), Double(exponent)))
+            for pos in 0..<maxSeq {
+                let angle = Double(Float(pos) * invFreq)
+                ropeCos[pos * half + i] = Float(cos(angle))
+                ropeSin[pos * half + i] = Float(sin(angle))
+            }
+        }
+    }
+
+    deinit {
+        for p in [keyCache, valueCache, x, xb, qkv, att, gate, up, logitBuffer, scores, ropeCos, ropeSin] {
+            p.deallocate()
+        }
+        rowStream.deallocate()
+        rowPosition.deallocate()
+        rowToken.deallocate()
+    }
+
+    /// Threads that actually run the forward pass (fewer than asked if the system refused some).
+    public var threadCount: Int { pool.activeThreads }
+
+    /// How many positions `stream` holds (the position its next token will take).
+    public func position(of stream: Int) -> Int {
+        positions.indices.contains(stream) ? positions[stream] : 0
+    }
+
+    /// Forgets a stream's tokens so it can start a new sequence. Cache memory is reused as is.
+    public func reset(stream: Int) throws(InferenceError) {
+        guard positions.indices.contains(stream) else { throw .streamOutOfRange(stream: stream, maxStreams: maxStreams) }
+        positions[stream] = 0
+    }
+
+    /// Forgets every stream.
+    public func resetAll() {
+        for s in positions.indices { positions[s] = 0 }
+    }
+
+    /// Feeds a prompt to one stream (continuing after what it already holds) and returns the
+    /// logits after its last token: `vocab` floats, borrowed until the next call.
+    ///
+    /// The prompt runs `prefillChunk` tokens at a time, each chunk's projections as one `sgemm`.
+    ///
+    /// - Throws: ``InferenceError`` if the stream, a token or the length is out of range; then
+    ///   the stream is unchanged.
+    @discardableResult
+    public func prefill(stream: Int, tokens: [Int32]) throws(InferenceError) -> UnsafeBufferPointer<Float> {
+        guard positions.indices.contains(stream) else { throw .streamOutOfRange(stream: stream, maxStreams: maxStreams) }
+        guard !tokens.isEmpty else { throw .emptyPrompt }
+        for t in tokens where t < 0 || Int(t) >= config.vocab { throw .tokenOutOfRange(token: t, vocab: config.vocab) }
+        guard positions[stream] + tokens.count <= maxSeq else { throw .sequenceFull(stream: stream, maxSeq: maxSeq) }
+        var start = 0
+        while start < tokens.count {
+            let n = min(options.prefillChunk, tokens.count - start)
+            let first = positions[stream]
+            for r in 0..<n {
+                rowStream[r] = stream
+                rowPosition[r] = first + r
+                rowToken[r] = tokens[start + r]
+            }
+            let last = start + n == tokens.count
+            forward(rows: n, logits: last ? .lastRow : .none)
+            positions[stream] += n
+            start += n
+        }
+        return UnsafeBufferPointer(start: logitBuffer, count: config.vocab)
+    }
+
+    /// Advances several independent streams by one token each, in one pass, and returns their
+    /// logits as `[streams.count × vocab]` row-major floats (row `i` belongs to `streams[i]`),
+    /// borrowed until the next call.
+    ///
+    /// Each stream is at its own position; all projections run once over the whole batch.
+    ///
+    /// - Throws: ``InferenceError`` for mismatched lengths, a repeated or unknown stream, a token
+    ///   outside the vocabulary or a full stream; then no stream advances.
+    public func step(tokens: [Int32], streams: [Int]) throws(InferenceError) -> UnsafeBufferPointer<Float> {
+        let n = streams.count
+        guard tokens.count == n, n >= 1, n <= maxStreams else {
+            throw .batchMismatch(tokens: tokens.count, streams: n, maxStreams: maxStreams)
+        }
+        for i in 0..<n {
+            let s = streams[i]
+            guard positions.indices.contains(s) else { throw .streamOutOfRange(stream: s, maxStreams: maxStreams) }
+            for j in 0..<i where streams[j] == s { throw .duplicateStream(s) }
+            let t = tokens[i]
+            guard t >= 0, Int(t) < config.vocab else { throw .tokenOutOfRange(token: t, vocab: config.vocab) }
+            guard positions[s] < maxSeq else { throw .sequenceFull(stream: s, maxSeq: maxSeq) }
+        }
+        for i in 0..<n {
+            rowStream[i] = streams[i]
+            rowPosition[i] = positions[streams[i]]
+            rowToken[i] = tokens[i]
+        }
+        forward(rows: n, logits: .allRows)
+        for i in 0..<n { positions[streams[i]] += 1 }
+        return UnsafeBufferPointer(start: logitBuffer, count: n * config.vocab)
+    }
+
+    // MARK: - Forward pass
+
+    private enum LogitRows { case none, lastRow, allRows }
+
+    /// One pass over `n` rows (stream, position, token) already in `rowStream`/`rowPosition`/
+    /// `rowToken`. Writes each row's K/V into its stream's cache at its position; attention of a
+    /// row covers its stream's positions `0...position`, which includes earlier rows of the
+    /// same prefill chunk.
+    private func forward(rows n: Int, logits: LogitRows) {
+        let c = config
+        let dim = c.dim, hidden = c.hidden
+        openblas_set_num_threads(1)
+
+        // Embedding lookup: x[r] = E[token].
+        for r in 0..<n {
+            (x + r * dim).update(from: weights.embedding + Int(rowToken[r]) * dim, count: dim)
+        }
+
+        let size = InferenceSession.rowsPerChunk
+        for (l, layer) in weights.layers.enumerated() {
+            // Attention block: x += o(attention(rope(q), rope(k), v)) over rmsnorm(x).
+            normRows(n, weight: layer.inputNorm)
+            prepare(layer.qkv, input: xb, rows: n)
+            pool.run(chunks: InferenceThreadPool.chunks(qkvWidth, size: size)) { chunk, _ in
+                let rows = InferenceThreadPool.rows(self.qkvWidth, chunk: chunk, size: size)
+                self.project(layer.qkv, input: self.xb, rows: n, outputs: rows, into: self.qkv, ldy: self.qkvWidth, accumulate: false)
+            }
+            writeCache(layer: l, rows: n)
+            pool.run(chunks: n * c.heads) { task, thread in self.attention(layer: l, task: task, thread: thread) }
+            prepare(layer.o, input: att, rows: n)
+            pool.run(chunks: InferenceThreadPool.chunks(dim, size: size)) { chunk, _ in
+                let rows = InferenceThreadPool.rows(dim, chunk: chunk, size: size)
+                self.project(layer.o, input: self.att, rows: n, outputs: rows, into: self.x, ldy: dim, accumulate: true)
+            }
+
+            // MLP block: x += down(silu(gate(h)) ⊙ up(h)), h = rmsnorm(x).
+            normRows(n, weight: layer.postNorm)
+            prepare(layer.gate, input: xb, rows: n)
+            pool.run(chunks: InferenceThreadPool.chunks(hidden, size: size)) { chunk, _ in
+                let rows = InferenceThreadPool.rows(hidden, chunk: chunk, size: size)
+                self.project(layer.gate, input: self.xb, rows: n, outputs: rows, into: self.gate, ldy: hidden, accumulate: false)
+                self.project(layer.up, input: self.xb, rows: n, outputs: rows, into: self.up, ldy: hidden, accumulate: false)
+                for r in 0..<n {
+                    let o = r * hidden + rows.lowerBound
+                    InferenceKernels.swiglu(self.gate + o, self.up + o, rows.count)
+                }
+            }
+            prepare(layer.down, input: gate, rows: n)
+            pool.run(chunks: InferenceThreadPool.chunks(dim, size: size)) { chunk, _ in
+                let rows = InferenceThreadPool.rows(dim, chunk: chunk, size: size)
+                self.project(layer.down, input: self.gate, rows: n, outputs: rows, into: self.x, ldy: dim, accumulate: true)
+            }
+        }
+
+        // Final norm and the tied head, only for the rows whose logits are wanted.
+        let first: Int
+        switch logits {
+        case .none: return
+        case .lastRow: first = n - 1
+        case .allRows: first = 0
+        }
+        let count = n - first
+        for r in 0..<count {
+            InferenceKernels.rmsnorm(x + (first + r) * dim, weight: weights.finalNorm, eps: c.normEps, into: xb + r * dim, dim)
+        }
+        let head = weights.head
+        prepare(head, input: xb, rows: count)
+        let headSize = 2 * size
+        pool.run(chunks: InferenceThreadPool.chunks(c.vocab, size: headSize)) { chunk, _ in
+            let rows = InferenceThreadPool.rows(c.vocab, chunk: chunk, size: headSize)
+            self.project(head, input: self.xb, rows: count, outputs: rows, into: self.logitBuffer, ldy: c.vocab, accumulate: false)
+        }
+    }
+
+    /// Output rows per parallel chunk: small enough that a descheduled thread holds back
+    /// little, large enough that claiming a chunk costs nothing by comparison.
+    static let rowsPerChunk = 32
+
+    /// `xb[r] = rmsnorm(x[r]) · weight` for the first `n` rows.
+    private func normRows(_ n: Int, weight: UnsafePointer<Float>) {
+        let dim = config.dim
+        for r in 0..<n {
+            InferenceKernels.rmsnorm(x + r * dim, weight: weight, eps: config.normEps, into: xb + r * dim, dim)
+        }
+    }
+
+    /// Quantises the input once for all threads when the projection is int8.
+    private func prepare(_ p: InferenceWeights.Projection, input: UnsafeMutablePointer<Float>, rows n: Int) {
+        if p.int8 != nil { quantized.quantize(input, count: n, width: p.cols, ldx: p.cols) }
+    }
+
+    /// `y[r, o] (+)= Σ_i W[o, i] · input[r, i]` for output columns `outputs` of all `n` rows.
+    private func project(_ p: InferenceWeights.Projection, input: UnsafeMutablePointer<Float>, rows n: Int,
+                         outputs: Range<Int>, into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
+        guard !outputs.isEmpty else { return }
+        if let q = p.int8 {
+            q.multiply(quantized, rows: outputs, into: y, ldy: ldy, accumulate: accumulate)
+            return
+        }
+        let k = p.cols
+        let w = p.fp32 + outputs.lowerBound * k
+        let beta: Float = accumulate ? 1 : 0
+        if n == 1 {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs.count), Int32(k), 1, w, Int32(k),
+                        input, 1, beta, y + outputs.lowerBound, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outputs.count), Int32(k), 1,
+                        input, Int32(k), w, Int32(k), beta, y + outputs.lowerBound, Int32(ldy))
+        }
+    }
+
+    /// Rotates q and k of every row at its position and stores k and v in the cache.
+    private func writeCache(layer l: Int, rows n: Int) {
+        let c = config
+        let half = c.headDim / 2
+        for r in 0..<n {
+            let row = qkv + r * qkvWidth
+            let pos = rowPosition[r]
+            let cos = UnsafePointer(ropeCos + pos * half), sin = UnsafePointer(ropeSin + pos * half)
+            InferenceKernels.rope(row, heads: c.heads, headDim: c.headDim, cos: cos, sin: sin)
+            InferenceKernels.rope(row + c.dim, heads: c.kvHeads, headDim: c.headDim, cos: cos, sin: sin)
+            let base = cacheOffset(layer: l, stream: rowStream[r])
+            let k = row + c.dim
+            let keys = keyCache + base + pos
+            for i in 0..<c.kvDim { keys[i * maxSeq] = k[i] }
+            (valueCache + base + pos * c.kvDim).update(from: row + c.dim + c.kvDim, count: c.kvDim)
+        }
+    }
+
+    @inline(__always)
+    private func cacheOffset(layer l: Int, stream s: Int) -> Int {
+        (l * maxStreams + s) * maxSeq * config.kvDim
+    }
+
+    /// Attention of one (row, head) task: `task = row · heads + head`.
+    private func attention(layer l: Int, task: Int, thread: Int) {
+        let c = config
+        let headDim = c.headDim, group = c.heads / c.kvHeads
+        let r = task / c.heads, h = task % c.heads
+        let block = cacheOffset(layer: l, stream: rowStream[r])
+        let kvHead = h / group
+        InferenceKernels.attend(
+            query: qkv + r * qkvWidth + h * headDim, keysT: keyCache + block + kvHead * headDim * maxSeq,
+            ldk: maxSeq, values: valueCache + block + kvHead * headDim, rowStride: c.kvDim, count: rowPosition[r] + 1, headDim: headDim, scale: 1 / Float(headDim).squareRoot(),
+            scores: scores + thread * maxSeq, into: att + r * c.dim + h * headDim)
+    }
+}

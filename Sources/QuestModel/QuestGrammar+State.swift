@@ -1,0 +1,63 @@
+import Quests
+import World
+
+extension QuestGrammar {
+    /// Where the automaton stands: the line being written and everything declared so far.
+    ///
+    /// A small value type: the token mask copies it once per vocabulary-trie node it
+    /// tries, so it holds integers and a few copy-on-write arrays that change only when a
+    /// word ends.
+    public struct State: Sendable {
+        enum Phase: UInt8 { case literal, word, prose, reference, done }
+        enum Literal: UInt8 { case header, from, text, end }
+        enum Slot: UInt8 {
+            case scope, region, difficulty, motivation, keyword, reachPlace, item, count, source, condition, weather
+            case fromHour, toHour
+        }
+        enum Field: UInt8 { case title, text }
+
+        var phase: Phase = .literal
+        var literal: Literal = .header
+        var slot: Slot = .scope
+        var field: Field = .title
+        /// Byte offset in the literal, or the node in the current word or reference trie.
+        var position: Int32 = 0
+        /// Ranks the current word may take.
+        var allowed = BitSet(capacity: 0)
+
+        var scope: QuestScope?
+        var region: Int32 = -1
+        var difficulty: Int8 = 0
+        var motivation: Motivation?
+        var objectives: [ObjectiveDraft] = []
+
+        var references: ReferenceTable?
+        /// Rendered characters of the current title or text.
+        var rendered: Int32 = 0
+        var mentioned: UInt64 = 0
+        /// Name lengths of required entities not yet mentioned: what the text still owes.
+        var unmentionedCost: Int32 = 0
+
+        /// Whether the quest is finished (`</quest>` written); no byte is accepted after.
+        public var isComplete: Bool { phase == .done }
+
+        /// Whether the state is inside free prose (where most bytes are allowed).
+        public var isInProse: Bool { phase == .prose || phase == .reference }
+    }
+
+    /// One objective as declared so far.
+    struct ObjectiveDraft: Hashable, Sendable {
+        enum Kind: UInt8 { case reach, collect }
+        var kind: Kind
+        /// Place rank of a reach objective.
+        var place: Int32 = -1
+        /// Item rank of a collect objective.
+        var item: Int32 = -1
+        var count: Int32 = 0
+        /// Place ranks of a collect objective's sources, in written order.
+        var sources: [Int32] = []
+        var weather: [Weather] = []
+        var fromHour: Int8 = -1
+        var toHour: Int8 = -1
+    }
+}

@@ -1,0 +1,493 @@
+import Quests
+import World
+
+/// The transition function. Rule of the file: a step either rejects the byte and leaves
+/// the state untouched, or accepts it into a state from which the quest can still be
+/// finished. Slots are entered with their allowed set already narrowed to words that
+/// lead somewhere, so no accepted prefix is a dead end.
+extension QuestGrammar {
+    static let space: UInt8 = 0x20
+    static let newline: UInt8 = 0x0A
+    static let dash: UInt8 = 0x2D
+    static let openBrace: UInt8 = 0x7B
+    static let closeBrace: UInt8 = 0x7D
+
+    static let headerLiteral = Array("<quest> ".utf8)
+    static let fromLiteral = Array("from ".utf8)
+    static let textLiteral = Array("text ".utf8)
+    static let endLiteral = Array("</quest>".utf8)
+
+    static func bytes(of literal: State.Literal) -> [UInt8] {
+        switch literal {
+        case .header: headerLiteral
+        case .from: fromLiteral
+        case .text: textLiteral
+        case .end: endLiteral
+        }
+    }
+
+    /// Feeds one byte.
+    /// - Returns: whether the byte was accepted; on false the state is unchanged.
+    @inline(__always)
+    public func advance(_ state: inout State, _ byte: UInt8) -> Bool {
+        switch state.phase {
+        case .literal: return advanceLiteral(&state, byte)
+        case .word: return advanceWord(&state, byte)
+        case .prose: return advanceProse(&state, byte)
+        case .reference: return advanceReference(&state, byte)
+        case .done: return false
+        }
+    }
+
+    /// Feeds bytes until one is refused.
+    /// - Returns: how many were accepted.
+    public func advance(_ state: inout State, bytes: some Sequence<UInt8>) -> Int {
+        var accepted = 0
+        for byte in bytes {
+            guard advance(&state, byte) else { break }
+            accepted += 1
+        }
+        return accepted
+    }
+
+    // MARK: Literals
+
+    private func advanceLiteral(_ state: inout State, _ byte: UInt8) -> Bool {
+        let literal = Self.bytes(of: state.literal)
+        let position = Int(state.position)
+        guard position < literal.count, literal[position] == byte else { return false }
+        guard position + 1 == literal.count else {
+            state.position += 1
+            return true
+        }
+        switch state.literal {
+        case .header: enter(&state, .scope)
+        case .from: enter(&state, .source)
+        case .text:
+            state.phase = .prose
+            state.field = .text
+            state.rendered = 0
+        case .end: state.phase = .done
+        }
+        return true
+    }
+
+    private func startLiteral(_ state: inout State, _ literal: State.Literal) {
+        state.phase = .literal
+        state.literal = literal
+        state.position = 0
+    }
+
+    // MARK: Words
+
+    func trie(for slot: State.Slot) -> WordTrie {
+        switch slot {
+        case .scope: lexicon.scopeTrie
+        case .region: lexicon.regionTrie
+        case .difficulty: lexicon.difficultyTrie
+        case .motivation: lexicon.motivationTrie
+        case .keyword: lexicon.keywordTrie
+        case .reachPlace, .source: lexicon.placeTrie
+        case .item: lexicon.itemTrie
+        case .count, .fromHour, .toHour: lexicon.numberTrie
+        case .condition: lexicon.conditionTrie
+        case .weather: lexicon.weatherTrie
+        }
+    }
+
+    private func advanceWord(_ state: inout State, _ byte: UInt8) -> Bool {
+        let trie = trie(for: state.slot)
+        let node = Int(state.position)
+        if let next = trie.child(node, byte),
+           state.allowed.intersects(Int(trie.low[next]), Int(trie.high[next])) {
+            state.position = Int32(next)
+            return true
+        }
+        let rank = Int(trie.terminal[node])
+        guard rank >= 0, state.allowed.contains(rank) else { return false }
+        return finishWord(&state, rank: rank, delimiter: byte)
+    }
+
+    /// Ends the current word with `delimiter` if the slot allows that delimiter after it,
+    /// records what the word declares, and moves to what follows.
+    private func finishWord(_ state: inout State, rank: Int, delimiter: UInt8) -> Bool {
+        switch state.slot {
+        case .scope:
+            guard delimiter == Self.space else { return false }
+            state.scope = lexicon.scopes[rank]
+            enter(&state, .region)
+        case .region:
+            guard delimiter == Self.space else { return false }
+            state.region = Int32(rank)
+            enter(&state, .difficulty)
+        case .difficulty:
+            guard delimiter == Self.space else { return false }
+            state.difficulty = Int8(lexicon.difficulties[rank])
+            enter(&state, .motivation)
+        case .motivation:
+            guard delimiter == Self.newline else { return false }
+            state.motivation = lexicon.motivations[rank]
+            enter(&state, .keyword)
+        case .keyword:
+            guard delimiter == Self.space else { return false }
+            switch lexicon.keywords[rank] {
+            case .reach: enter(&state, .reachPlace)
+            case .collect: enter(&state, .item)
+            case .when: enter(&state, .condition)
+            case .title: startTitle(&state)
+            }
+        case .reachPlace:
+            guard delimiter == Self.newline else { return false }
+            state.objectives.append(ObjectiveDraft(kind: .reach, place: Int32(rank)))
+            enter(&state, .keyword)
+        case .item:
+            guard delimiter == Self.space else { return false }
+            state.objectives.append(ObjectiveDraft(kind: .collect, item: Int32(rank)))
+            enter(&state, .count)
+        case .count:
+            guard delimiter == Self.space, let last = state.objectives.indices.last else { return false }
+            state.objectives[last].count = Int32(lexicon.numbers[rank])
+            startLiteral(&state, .from)
+        case .source:
+            guard let last = state.objectives.indices.last else { return false }
+            let draft = state.objectives[last]
+            let written = draft.sources.count + 1
+            if delimiter == Self.newline {
+                guard written >= Int(draft.count) else { return false }
+                state.objectives[last].sources.append(Int32(rank))
+                enter(&state, .keyword)
+            } else if delimiter == Self.space {
+                var rest = state.allowed
+                rest.remove(rank)
+                guard written < Int(draft.count) + lexicon.limits.extraSources, !rest.isEmpty else { return false }
+                state.objectives[last].sources.append(Int32(rank))
+                state.allowed = rest
+                state.position = 0
+            } else {
+                return false
+            }
+        case .condition:
+            guard delimiter == Self.space else { return false }
+            switch lexicon.conditionKinds[rank] {
+            case .weather: enter(&state, .weather)
+            case .hours: enter(&state, .fromHour)
+            }
+        case .weather:
+            guard let last = state.objectives.indices.last else { return false }
+            let listed = state.objectives[last].weather.count + 1
+            if delimiter == Self.newline {
+                state.objectives[last].weather.append(lexicon.weathers[rank])
+                enter(&state, .keyword)
+            } else if delimiter == Self.space {
+                var rest = state.allowed
+                rest.remove(rank)
+                guard listed < lexicon.limits.maxWeatherKinds, !rest.isEmpty else { return false }
+                state.objectives[last].weather.append(lexicon.weathers[rank])
+                state.allowed = rest
+                state.position = 0
+            } else {
+                return false
+            }
+        case .fromHour:
+            guard delimiter == Self.dash, let last = state.objectives.indices.last else { return false }
+            state.objectives[last].fromHour = Int8(lexicon.numbers[rank])
+            enter(&state, .toHour)
+        case .toHour:
+            guard delimiter == Self.newline, let last = state.objectives.indices.last else { return false }
+            state.objectives[last].toHour = Int8(lexicon.numbers[rank])
+            enter(&state, .keyword)
+        }
+        return true
+    }
+
+    /// Starts a word slot with the ranks that may come next.
+    private func enter(_ state: inout State, _ slot: State.Slot) {
+        state.phase = .word
+        state.slot = slot
+        state.position = Int32(WordTrie.root)
+        state.allowed = allowedWords(state, slot)
+    }
+
+    // MARK: Allowed words
+
+    struct Shape {
+        var minObjectives: Int
+        var maxObjectives: Int
+        var wide: Bool
+        var maxRarity: Rarity
+        var minCount: Int
+        var maxCount: Int
+        var allowsConditions: Bool
+    }
+
+    /// What the chosen difficulty allows.
+    func shape(_ state: State) -> Shape {
+        let profile = lexicon.profile(Int(state.difficulty))
+        let maxObjectives = min(profile.objectives.upperBound, lexicon.limits.maxObjectives)
+        return Shape(
+            minObjectives: min(max(1, profile.objectives.lowerBound), maxObjectives),
+            maxObjectives: maxObjectives,
+            wide: profile.foreignPlaceChance > 0,
+            maxRarity: profile.maxRarity,
+            minCount: max(1, profile.collectCount.lowerBound),
+            maxCount: min(profile.collectCount.upperBound, lexicon.rules.maxCount),
+            allowsConditions: profile.allowsConditions)
+    }
+
+    func places(_ state: State, _ shape: Shape) -> BitSet {
+        lexicon.placesByRegion[Int(state.region)][shape.wide ? 1 : 0]
+    }
+
+    func sources(_ state: State, _ shape: Shape, item: Int) -> BitSet {
+        lexicon.sourcesByRegion[Int(state.region)][shape.wide ? 1 : 0][item]
+    }
+
+    /// Items a new collect line may name: within the difficulty's rarity, not collected
+    /// already, and with enough sources for the smallest allowed count.
+    func collectableItems(_ state: State, _ shape: Shape) -> BitSet {
+        var result = BitSet(capacity: lexicon.items.count)
+        guard shape.minCount <= shape.maxCount else { return result }
+        let taken = Set(state.objectives.lazy.filter { $0.kind == .collect }.map { Int($0.item) })
+        for (rank, item) in lexicon.items.enumerated() where item.rarity <= shape.maxRarity && !taken.contains(rank) {
+            if sources(state, shape, item: rank).count >= shape.minCount { result.insert(rank) }
+        }
+        return result
+    }
+
+    /// Weather kinds possible at every area of the objective, as `Weather.allCases` bits.
+    func possibleWeather(_ draft: ObjectiveDraft) -> UInt8 {
+        switch draft.kind {
+        case .reach:
+            return regionWeather(ofPlace: Int(draft.place))
+        case .collect:
+            return draft.sources.reduce(UInt8.max) { $0 & regionWeather(ofPlace: Int($1)) }
+        }
+    }
+
+    private func regionWeather(ofPlace place: Int) -> UInt8 {
+        let region = lexicon.placeRegion[place]
+        return region >= 0 ? lexicon.regionWeather[region] : 0
+    }
+
+    func canAddWeather(_ draft: ObjectiveDraft) -> Bool {
+        draft.weather.isEmpty && draft.fromHour < 0 && possibleWeather(draft) != 0
+    }
+
+    func canAddHours(_ draft: ObjectiveDraft) -> Bool { draft.fromHour < 0 }
+
+    func allowedWords(_ state: State, _ slot: State.Slot) -> BitSet {
+        let trie = trie(for: slot)
+        switch slot {
+        case .scope:
+            guard let scope else { return .full(capacity: trie.count) }
+            return single(lexicon.scopes.firstIndex(of: scope), trie.count)
+        case .region:
+            guard let regionRank else { return lexicon.viableRegions }
+            return single(regionRank, trie.count)
+        case .difficulty:
+            guard let difficulty else { return .full(capacity: trie.count) }
+            return single(lexicon.difficulties.firstIndex(of: difficulty), trie.count)
+        case .motivation:
+            return .full(capacity: trie.count)
+        case .keyword:
+            let shape = shape(state)
+            var result = BitSet(capacity: trie.count)
+            let written = state.objectives.count
+            for (rank, keyword) in lexicon.keywords.enumerated() {
+                let ok: Bool
+                switch keyword {
+                case .reach: ok = written < shape.maxObjectives && !places(state, shape).isEmpty
+                case .collect: ok = written < shape.maxObjectives && !collectableItems(state, shape).isEmpty
+                case .when:
+                    if shape.allowsConditions, let last = state.objectives.last {
+                        ok = canAddWeather(last) || canAddHours(last)
+                    } else {
+                        ok = false
+                    }
+                case .title: ok = written >= shape.minObjectives
+                }
+                if ok { result.insert(rank) }
+            }
+            return result
+        case .reachPlace:
+            return places(state, shape(state))
+        case .item:
+            return collectableItems(state, shape(state))
+        case .count:
+            let shape = shape(state)
+            var result = BitSet(capacity: trie.count)
+            guard let last = state.objectives.last, shape.minCount <= shape.maxCount else { return result }
+            let available = sources(state, shape, item: Int(last.item)).count
+            for count in shape.minCount...shape.maxCount where count <= available {
+                result.insert(lexicon.rankOfNumber[count])
+            }
+            return result
+        case .source:
+            guard let last = state.objectives.last else { return BitSet(capacity: trie.count) }
+            var result = sources(state, shape(state), item: Int(last.item))
+            for source in last.sources { result.remove(Int(source)) }
+            return result
+        case .condition:
+            var result = BitSet(capacity: trie.count)
+            guard let last = state.objectives.last else { return result }
+            for (rank, kind) in lexicon.conditionKinds.enumerated() {
+                switch kind {
+                case .weather: if canAddWeather(last) { result.insert(rank) }
+                case .hours: if canAddHours(last) { result.insert(rank) }
+                }
+            }
+            return result
+        case .weather:
+            var result = BitSet(capacity: trie.count)
+            guard let last = state.objectives.last else { return result }
+            let possible = possibleWeather(last)
+            for (rank, weather) in lexicon.weathers.enumerated() {
+                guard let bit = Weather.allCases.firstIndex(of: weather) else { continue }
+                if possible & (1 << UInt8(bit)) != 0, !last.weather.contains(weather) { result.insert(rank) }
+            }
+            return result
+        case .fromHour:
+            var result = BitSet(capacity: trie.count)
+            for hour in 0...23 { result.insert(lexicon.rankOfNumber[hour]) }
+            return result
+        case .toHour:
+            var result = BitSet(capacity: trie.count)
+            guard let last = state.objectives.last, last.fromHour >= 0 else { return result }
+            for hour in 0...23 where (hour - Int(last.fromHour) + 24) % 24 >= lexicon.limits.minWindowHours {
+                result.insert(lexicon.rankOfNumber[hour])
+            }
+            return result
+        }
+    }
+
+    private func single(_ rank: Int?, _ capacity: Int) -> BitSet {
+        var result = BitSet(capacity: capacity)
+        if let rank { result.insert(rank) }
+        return result
+    }
+
+    // MARK: Prose
+
+    /// Freezes the declarations into the reference table and starts the title.
+    private func startTitle(_ state: inout State) {
+        var entities: [(id: String, name: String, required: Bool)] = []
+        if state.region >= 0 {
+            let region = lexicon.regions[Int(state.region)]
+            entities.append((region.id, region.name, false))
+        }
+        for draft in state.objectives {
+            switch draft.kind {
+            case .reach:
+                let place = lexicon.places[Int(draft.place)]
+                entities.append((place.id, place.name, true))
+            case .collect:
+                let item = lexicon.items[Int(draft.item)]
+                entities.append((item.id, item.name, true))
+                for source in draft.sources {
+                    let place = lexicon.places[Int(source)]
+                    entities.append((place.id, place.name, false))
+                }
+            }
+        }
+        let table = ReferenceTable(entities)
+        state.references = table
+        state.mentioned = 0
+        state.unmentionedCost = table.requiredCost
+        state.phase = .prose
+        state.field = .title
+        state.rendered = 0
+    }
+
+    /// Characters the current field may still hold, after reserving room for the names it owes.
+    @inline(__always)
+    func room(_ state: State) -> Int32 {
+        switch state.field {
+        case .title: Int32(lexicon.limits.maxTitleLength) - state.rendered
+        case .text: Int32(lexicon.limits.maxTextLength) - state.rendered - state.unmentionedCost
+        }
+    }
+
+    private func advanceProse(_ state: inout State, _ byte: UInt8) -> Bool {
+        switch byte {
+        case Self.newline:
+            guard state.rendered > 0 else { return false }
+            switch state.field {
+            case .title:
+                startLiteral(&state, .text)
+            case .text:
+                guard let table = state.references, state.mentioned & table.requiredMask == table.requiredMask else {
+                    return false
+                }
+                startLiteral(&state, .end)
+            }
+            return true
+        case Self.openBrace:
+            guard let table = state.references, anyReferenceFits(state, table, node: WordTrie.root) else { return false }
+            state.phase = .reference
+            state.position = Int32(WordTrie.root)
+            return true
+        case Self.closeBrace:
+            return false
+        case 0x20...0x7E:
+            if byte == Self.space, state.rendered == 0 { return false }
+            guard room(state) >= 1 else { return false }
+            state.rendered += 1
+            return true
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    private func referenceFits(_ state: State, _ table: ReferenceTable, rank: Int) -> Bool {
+        let length = table.nameLength[rank]
+        var room = room(state)
+        let bit = table.requiredBit[rank]
+        if state.field == .text, bit >= 0, state.mentioned & (1 << UInt64(bit)) == 0 {
+            room += length
+        }
+        return length <= room
+    }
+
+    private func anyReferenceFits(_ state: State, _ table: ReferenceTable, node: Int) -> Bool {
+        var rank = Int(table.trie.low[node])
+        let end = Int(table.trie.high[node])
+        while rank < end {
+            if referenceFits(state, table, rank: rank) { return true }
+            rank += 1
+        }
+        return false
+    }
+
+    private func advanceReference(_ state: inout State, _ byte: UInt8) -> Bool {
+        guard let table = state.references else { return false }
+        let node = Int(state.position)
+        if byte == Self.closeBrace {
+            let rank = Int(table.trie.terminal[node])
+            guard rank >= 0, referenceFits(state, table, rank: rank) else { return false }
+            let length = table.nameLength[rank]
+            let bit = table.requiredBit[rank]
+            if bit >= 0, state.mentioned & (1 << UInt64(bit)) == 0 {
+                state.mentioned |= 1 << UInt64(bit)
+                state.unmentionedCost -= length
+            }
+            state.rendered += length
+            state.phase = .prose
+            return true
+        }
+        guard let next = table.trie.child(node, byte), anyReferenceFits(state, table, node: next) else { return false }
+        state.position = Int32(next)
+        return true
+    }
+}
+
+extension QuestGrammar {
+    /// Inside prose (not inside a reference): how many plain characters still fit, and
+    /// whether the field is still empty (so a leading space is refused). Nil elsewhere.
+    /// This is the whole rule for plain bytes in `advanceProse`, which lets the token
+    /// mask take plain tokens by length instead of stepping through them.
+    func proseRoom(_ state: State) -> (room: Int, atStart: Bool)? {
+        guard state.phase == .prose else { return nil }
+        return (Int(max(0, room(state))), state.rendered == 0)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import Quests
+import QuestModel
+import World
+
+@Suite struct QuestGrammarTests {
+    func corpusSamples(_ count: Int) throws -> [String] {
+        let corpus = try QuestCorpus.load(directory: repositoryRoot.appendingPathComponent("quests"))
+        return Array(corpus.train.prefix(count))
+    }
+
+    @Test func theGrammarOfARequestOnlyAcceptsThatRequest() throws {
+        let lexicon = try shippedLexicon()
+        let grammar = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "purrington", difficulty: 2)
+        var state = grammar.start
+        #expect(grammar.advance(&state, bytes: Array("<quest> personal purrington d2 wealth\n".utf8)) == 38)
+        var global = grammar.start
+        #expect(grammar.advance(&global, bytes: Array("<quest> global".utf8)) == 8)
+        var elsewhere = grammar.start
+        #expect(grammar.advance(&elsewhere, bytes: Array("<quest> personal kittenford".utf8)) == 17)
+    }
+
+    @Test func difficultyOneAllowsOneObjectiveAndNoConditions() throws {
+        let lexicon = try shippedLexicon()
+        let grammar = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "catnip-meadows", difficulty: 1)
+        var state = grammar.start
+        let header = Array("<quest> personal catnip-meadows d1 comfort\nreach kittenford\n".utf8)
+        #expect(grammar.advance(&state, bytes: header) == header.count)
+        // Only "title" may start the next line.
+        #expect(grammar.acceptedBytes(state) == [UInt8(ascii: "t")])
+    }
+
+    @Test func collectSourcesMustBeDistinctPlacesWhereTheItemIsFound() throws {
+        let lexicon = try shippedLexicon()
+        let grammar = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "catnip-meadows", difficulty: 2)
+        var state = grammar.start
+        let prefix = Array("<quest> personal catnip-meadows d2 comfort\ncollect dandelion-puff 2 from kittenford ".utf8)
+        #expect(grammar.advance(&state, bytes: prefix) == prefix.count)
+        var again = state
+        #expect(grammar.advance(&again, bytes: Array("kittenford ".utf8)) < 11)
+        var elsewhere = state
+        #expect(grammar.advance(&elsewhere, bytes: Array("port-mackerel".utf8)) < 13)
+        var fine = state
+        #expect(grammar.advance(&fine, bytes: Array("saucer-well\n".utf8)) == 12)
+    }
+
+    @Test func weatherIsLimitedToWhatTheTerrainCanHave() throws {
+        let lexicon = try shippedLexicon()
+        let grammar = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "sunnap-dunes", difficulty: 3)
+        var state = grammar.start
+        let prefix = Array("<quest> personal sunnap-dunes d3 wealth\nreach mirage-spire\nwhen weather ".utf8)
+        #expect(grammar.advance(&state, bytes: prefix) == prefix.count)
+        var snow = state
+        #expect(grammar.advance(&snow, bytes: Array("snow".utf8)) == 0)
+        var storm = state
+        #expect(grammar.advance(&storm, bytes: Array("storm\n".utf8)) == 6)
+    }
+
+    @Test func theTokenMaskMatchesTryingEveryTokenByteByByte() throws {
+        let lexicon = try shippedLexicon()
+        let samples = try corpusSamples(400)
+        let vocabulary = syntheticVocabulary(texts: samples)
+        for text in samples.prefix(3) {
+            let document = try QuestDocument.parse(text, lexicon: lexicon)
+            let grammar = try QuestGrammar(lexicon: lexicon, scope: document.scope, region: document.region, difficulty: document.difficulty)
+            var state = grammar.start
+            for (step, token) in vocabulary.greedyEncode(Array(text.utf8)).enumerated() {
+                if step % 3 == 0 {
+                    let mask = vocabulary.allowedTokens(grammar: grammar, state: state)
+                    #expect(mask == vocabulary.allowedTokensByTrie(grammar: grammar, state: state))
+                    for (id, bytes) in vocabulary.tokenBytes.enumerated() {
+                        var copy = state
+                        let whole = !bytes.isEmpty && grammar.advance(&copy, bytes: bytes) == bytes.count
+                        if whole != mask.contains(id) {
+                            Issue.record("token \(id) \(String(decoding: bytes, as: UTF8.self).debugDescription): mask \(mask.contains(id)), bytes \(whole)")
+                        }
+                    }
+                }
+                let bytes = vocabulary.tokenBytes[token]
+                #expect(grammar.advance(&state, bytes: bytes) == bytes.count)
+            }
+            #expect(state.isComplete)
+        }
+    }
+
+    @Test func randomByteWalksNeverReachADeadEnd() throws {
+        let lexicon = try shippedLexicon()
+        let world = try shippedWorld()
+        var random = SplitMix64(seed: 9)
+        for walk in 0..<40 {
+            let region = world.regions[walk % world.regions.count].id
+            let grammar = try QuestGrammar(lexicon: lexicon, scope: walk % 2 == 0 ? .personal : .global, region: walk % 5 == 0 ? nil : region, difficulty: walk % 3 == 0 ? nil : 1 + walk % 5)
+            var state = grammar.start
+            var bytes: [UInt8] = []
+            while !state.isComplete {
+                let accepted = grammar.acceptedBytes(state)
+                guard !accepted.isEmpty else {
+                    Issue.record("dead end after \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                    break
+                }
+                // Now and then favour a line end or a reference, so prose does not always run to its limit.
+                let favoured = accepted.filter { $0 == 0x0A || $0 == 0x7B }
+                let pool = !favoured.isEmpty && random.nextUnit() < (state.isInProse ? 0.02 : 0.3) ? favoured : accepted
+                let byte = pool[random.nextInt(in: 0...(pool.count - 1))]
+                #expect(grammar.advance(&state, byte))
+                bytes.append(byte)
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let document = try QuestDocument.parse(text, lexicon: lexicon, grammar: grammar)
+            let spec = try document.spec(lexicon: lexicon, now: testNow, horizon: 7 * 86_400)
+            try QuestValidator.validate(spec, world: world, now: testNow)
+        }
+    }
+
+    /// The per-step cost of the mask for a 2,048-token vocabulary, measured by decoding
+    /// corpus samples token by token (a debug build; see the README for release numbers).
+    @Test func theMaskForTwoThousandTokensIsQuick() throws {
+        let lexicon = try shippedLexicon()
+        let samples = try corpusSamples(1_500)
+        let vocabulary = syntheticVocabulary(size: 2_048, texts: samples)
+        #expect(vocabulary.count == 2_048)
+        var prose: [Double] = []
+        var spec: [Double] = []
+        for text in samples.suffix(20) {
+            let document = try QuestDocument.parse(text, lexicon: lexicon)
+            let grammar = try QuestGrammar(lexicon: lexicon, scope: document.scope, region: document.region, difficulty: document.difficulty)
+            var decoder = ConstrainedDecoder(grammar: grammar, vocabulary: vocabulary)
+            for token in vocabulary.greedyEncode(Array(text.utf8)) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let mask = decoder.allowedTokens()
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000
+                #expect(mask.contains(token))
+                if decoder.state.isInProse { prose.append(elapsed) } else { spec.append(elapsed) }
+                try decoder.advance(token: token)
+            }
+        }
+        func summary(_ values: [Double]) -> String {
+            let sorted = values.sorted()
+            let mean = values.reduce(0, +) / Double(max(values.count, 1))
+            return String(format: "mean %.1f µs, p50 %.1f µs, p99 %.1f µs over %d steps", mean, sorted[sorted.count / 2], sorted[sorted.count * 99 / 100], values.count)
+        }
+        print("mask, spec lines: \(summary(spec))")
+        print("mask, prose: \(summary(prose))")
+        #expect(prose.reduce(0, +) / Double(prose.count) < 20_000)
+    }
+}

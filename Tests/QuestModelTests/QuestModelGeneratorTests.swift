@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import Quests
+import QuestModel
+import World
+
+/// The grammar's proof: whatever the logits, every generated quest parses, passes the
+/// validator, and can be walked to the end before its deadline.
+@Suite struct QuestModelGeneratorTests {
+    static let vocabulary: TokenVocabulary? = {
+        guard let corpus = try? QuestCorpus.load(directory: repositoryRoot.appendingPathComponent("quests")) else { return nil }
+        return syntheticVocabulary(texts: Array(corpus.train.prefix(1_500)))
+    }()
+
+    func vocabulary() throws -> TokenVocabulary { try #require(Self.vocabulary) }
+
+    /// Every region × difficulty × scope, then open requests, with positions across the map.
+    func requests(_ count: Int, world: World, seed: UInt64) -> [QuestRequestContext] {
+        var random = SplitMix64(seed: seed)
+        var result: [QuestRequestContext] = []
+        var n: UInt64 = 0
+        while result.count < count {
+            for region in world.regions {
+                for difficulty in 1...5 {
+                    for scope in QuestScope.allCases where result.count < count {
+                        n += 1
+                        let open = n % 7 == 0
+                        let position = Point(x: (random.nextUnit() * 20_000).rounded(), y: (random.nextUnit() * 20_000).rounded())
+                        result.append(QuestRequestContext(
+                            world: world, scope: scope, region: open ? nil : region.id, difficulty: open ? nil : difficulty,
+                            requesterPosition: scope == .personal ? position : nil, seed: seed &+ n,
+                            now: testNow.addingTimeInterval(Double(n % 97) * 611)))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Generates for every request and checks each quest independently of the generator.
+    func generateAndCheck(
+        _ requests: [QuestRequestContext], makeSource: @escaping @Sendable (UInt64) -> any LogitsSource,
+        sampler: @escaping TokenSampler = TokenSampling.temperature(1)
+    ) throws -> (attempts: Int, overrides: Int) {
+        let world = try shippedWorld()
+        let generator = try QuestModelGenerator(
+            lexicon: try shippedLexicon(), vocabulary: try vocabulary(), sampler: sampler, makeSource: makeSource)
+        var attempts = 0
+        var overrides = 0
+        for request in requests {
+            let output = try generator.generateWithReport(request)
+            attempts += output.attempts
+            overrides += output.samplerOverrides
+            let spec = output.spec
+            if let region = request.region { #expect(spec.region == region) }
+            if let difficulty = request.difficulty { #expect(spec.difficulty == difficulty) }
+            let origin = try #require(request.origin(regionID: spec.region))
+            let assessment = try QuestValidator.validate(spec, world: world, origin: origin, now: request.now)
+            #expect(assessment.walk.finish <= request.now.addingTimeInterval(Double(spec.timeLimit)))
+            #expect(output.text.hasPrefix("<quest> \(request.scope.rawValue)"))
+        }
+        return (attempts, overrides)
+    }
+
+    @Test func aThousandQuestsFromUniformRandomLogitsAreAllValidAndSolvable() throws {
+        let size = try vocabulary().count
+        let requests = requests(1_000, world: try shippedWorld(), seed: 1)
+        let result = try generateAndCheck(requests) { UniformLogits(size: size, seed: $0) }
+        print("uniform logits: 1000 quests in \(result.attempts) attempts (\(result.attempts - 1_000) retries)")
+        #expect(result.attempts < 1_100)
+    }
+
+    @Test func aThousandQuestsFromAdversarialLogitsAreAllValidAndSolvable() throws {
+        let vocabulary = try vocabulary()
+        let world = try shippedWorld()
+        var total = 0
+        for (index, flavour) in AdversarialLogits.Flavour.allCases.enumerated() {
+            let requests = requests(250, world: world, seed: 1_000 * UInt64(index + 2))
+            let result = try generateAndCheck(requests, makeSource: { AdversarialLogits(flavour: flavour, vocabulary: vocabulary, seed: $0) })
+            print("adversarial \(flavour): 250 quests in \(result.attempts) attempts")
+            total += result.attempts
+        }
+        #expect(total < 1_100)
+    }
+
+    @Test func aSamplerThatIgnoresTheMaskIsOverruledAndCounted() throws {
+        let size = try vocabulary().count
+        let requests = requests(20, world: try shippedWorld(), seed: 77)
+        // Always the token with the highest id: almost never allowed.
+        let result = try generateAndCheck(requests, makeSource: { UniformLogits(size: size, seed: $0) }, sampler: { logits, _ in logits.count - 1 })
+        #expect(result.overrides > 0)
+    }
+
+    @Test func theSameSeedGivesTheSameQuestAndOtherSeedsOtherQuests() throws {
+        let size = try vocabulary().count
+        let generator = try QuestModelGenerator(
+            lexicon: try shippedLexicon(), vocabulary: try vocabulary(), makeSource: { UniformLogits(size: size, seed: $0) })
+        let world = try shippedWorld()
+        let request = QuestRequestContext(world: world, scope: .personal, region: "purrington", difficulty: 3, seed: 42, now: testNow)
+        #expect(try generator.generate(request) == generator.generate(request))
+        var other = request
+        other.seed = 43
+        #expect(try generator.generate(request) != generator.generate(other))
+    }
+
+    @Test func theRequestedHeaderIsThePrompt() throws {
+        let lexicon = try shippedLexicon()
+        let grammar = try QuestGrammar(lexicon: lexicon, scope: .global, region: "purrington", difficulty: 4)
+        #expect(String(decoding: grammar.forcedBytes(grammar.start), as: UTF8.self) == "<quest> global purrington d4 ")
+        let open = try QuestGrammar(lexicon: lexicon, scope: .personal, region: nil, difficulty: nil)
+        #expect(String(decoding: open.forcedBytes(open.start), as: UTF8.self) == "<quest> personal ")
+    }
+
+    @Test func aVocabularyWithoutSingleBytesIsRefused() throws {
+        let vocabulary = TokenVocabulary(tokenBytes: [Array("<quest>".utf8), Array(" personal".utf8)])
+        #expect(throws: QuestModelError.self) {
+            try QuestModelGenerator(lexicon: try shippedLexicon(), vocabulary: vocabulary, makeSource: { _ in UniformLogits(size: 2, seed: 0) })
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import PurrClient
+import PurrCrypto
+import RPC
+import Testing
+@testable import Server
+
+/// The server process's life: health over plain HTTP, graceful shutdown, and the audit of
+/// the database file it leaves behind.
+@Suite struct IntegrationShutdownTests {
+    @Test("GET /healthz over plain HTTP on the WebSocket port answers 200 with status ok")
+    func healthz() async throws {
+        try await withIntegrationServer { server in
+            let connection = try await server.connect()
+            _ = try await connection.call("world.info", timeout: 20)
+            let response = try await PlainHTTP.get(port: server.port, path: "/healthz")
+            #expect(response.status == 200)
+            let body = try JSONValue.parse(response.body)
+            #expect(body["status"] == "ok")
+            #expect(body["version"] == .string(PurrVersion.current))
+            #expect((body["connections"]?.intValue ?? 0) >= 1)
+            #expect(try await PlainHTTP.get(port: server.port, path: "/admin").status == 404)
+        }
+    }
+
+    @Test("Shutdown with requests in flight answers or refuses each, closes the client with 1001, and leaves a clean database")
+    func gracefulShutdown() async throws {
+        try await withIntegrationServer { server in
+            let player = try await server.player()
+            let recipient = try Ed25519PrivateKey().publicKeyHex
+            let amount: Int64 = 1_000
+            let count = 30
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for n in 0..<count {
+                    group.addTask {
+                        do {
+                            _ = try await player.connection.call("wallet.transfer", [
+                                "to": .string(recipient), "amount": .string(String(amount)), "idempotencyKey": .string("inflight-\(n)"),
+                            ], timeout: 30)
+                            return "ok"
+                        } catch PurrClientError.rpc(let error) {
+                            return error.name ?? "\(error.code)"
+                        } catch PurrClientError.closed(let code, _) {
+                            return "closed \(code)"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                // Once the first answer is back the others are on their way: shut down now.
+                var all: [String] = []
+                if let first = await group.next() { all.append(first) }
+                await server.shutdown()
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.count == count)
+            #expect(outcomes.allSatisfy { ["ok", "unavailable", "closed 1001"].contains($0) }, "\(outcomes)")
+            #expect(try await player.connection.waitForClose(timeout: 20).code == 1001)
+
+            // Every transfer that was answered ok is in the file, and nothing else is.
+            let paid = Int64(outcomes.filter { $0 == "ok" }.count) * amount
+            #expect(paid > 0)
+            #expect(try server.balanceInFile(recipient) == paid)
+            #expect(try server.balanceInFile(player.account) == 100_000_000 - paid)
+        }
+    }
+
+    @Test("The audit of the file the real server wrote is clean, and not once a quest reward is paid twice")
+    func auditOfServerFile() async throws {
+        let server = try await IntegrationServer.start()
+        defer { server.removeFiles() }
+        let played: (questId: String, account: String)
+        do {
+            played = try await Self.playOneQuest(server)
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        await server.shutdown()
+
+        let report = try GameAudit.run(databasePath: server.databasePath)
+        #expect(report.isClean, "\(report.violations)")
+        #expect(report.quests == 1)
+
+        // A second reward for the same quest, written as the first was (the triggers refuse only UPDATE and DELETE).
+        let ref = "\(played.questId):\(played.account)#2"
+        let account = played.account
+        let queue = try DatabaseQueue(path: server.databasePath)
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO ledger_transactions (kind, ref, unique_ref, memo, at) VALUES (?, ?, 1, 'quest reward', 0)",
+                           arguments: [GameAudit.Kind.reward, ref])
+            try db.execute(sql: "INSERT INTO ledger_entries (tx_id, account_id, delta, balance_after) VALUES (?, ?, 1, 0)",
+                           arguments: [db.lastInsertedRowID, account])
+        }
+        try queue.close()
+        #expect(!(try GameAudit.run(databasePath: server.databasePath)).isClean)
+    }
+
+    /// One player buys a personal quest and walks it to completion; its id and the player's account.
+    static func playOneQuest(_ server: IntegrationServer) async throws -> (questId: String, account: String) {
+        let player = try await server.player()
+        let centre = try await regionCentre(player.connection, "catnip-meadows")
+        var walker = Walker(player.connection)
+        _ = try await walker.report(centre.0, centre.1)
+        let quest = try await player.connection.call("quest.request", [
+            "scope": "personal", "region": "catnip-meadows", "difficulty": 1, "idempotencyKey": "audit",
+        ], timeout: 20)["quest"] ?? .null
+        let questId = try #require(quest["id"]?.stringValue)
+        #expect(try await walker.walk(through: GameHarness.waypoints(quest)) == [questId])
+        return (questId, player.account)
+    }
+}

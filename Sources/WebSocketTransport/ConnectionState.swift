@@ -14,9 +14,9 @@ struct ConnectionState: Sendable {
 
     private var assembler: MessageAssembler
     private var limiter: RateLimiter
-    /// Set once a close is decided. lws goes on delivering frames it has already read until
-    /// its close frame is out, and a second close from the callback makes it drop the socket
-    /// without sending that frame: the peer would see 1006 instead of the code chosen here.
+    /// Set once a close is decided. lws goes on delivering frames it had already read until
+    /// the close frame is out: none of them may reach the delegate, nor decide a second close
+    /// (lws answers that by dropping the socket unsent, and the peer sees 1006).
     private var closing = false
 
     init(limits: TransportLimits, now: Double) {

@@ -76,9 +76,11 @@ import Testing
             played = try await Self.playOneQuest(server)
         } catch {
             await server.shutdown()
+            await server.stopClients()
             throw error
         }
         await server.shutdown()
+        await server.stopClients()
 
         let report = try GameAudit.run(databasePath: server.databasePath)
         #expect(report.isClean, "\(report.violations)")

@@ -97,7 +97,7 @@ final class IntegrationServer: Sendable {
         }
     }
 
-    /// Graceful shutdown of the server (once), then of the client runtime.
+    /// Graceful shutdown of the server; later calls do nothing.
     func shutdown() async {
         let first = stopped.withLock { stopped in
             defer { stopped = true }
@@ -105,6 +105,10 @@ final class IntegrationServer: Sendable {
         }
         guard first else { return }
         await app.shutdown()
+    }
+
+    /// Stops the client runtime (after the server is down, its connections are already closed).
+    func stopClients() async {
         let runtime = runtime
         // ClientRuntime.shutdown blocks while it joins its service thread: keep it off the cooperative pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -129,8 +133,9 @@ final class IntegrationServer: Sendable {
     }
 }
 
-/// Starts a server, runs `body`, shuts the server down gracefully and expects the audit of
-/// its database file to be clean. The server is shut down even when `body` throws.
+/// Starts a server, runs `body`, shuts the server down gracefully (if `body` did not) and
+/// expects the audit of its database file to be clean. The server is shut down even when
+/// `body` throws.
 func withIntegrationServer(_ configure: (inout ServerConfig) -> Void = { _ in },
                            sourceLocation: SourceLocation = #_sourceLocation,
                            _ body: (IntegrationServer) async throws -> Void) async throws {
@@ -140,9 +145,11 @@ func withIntegrationServer(_ configure: (inout ServerConfig) -> Void = { _ in },
         try await body(server)
     } catch {
         await server.shutdown()
+        await server.stopClients()
         throw error
     }
     await server.shutdown()
+    await server.stopClients()
     let report = try GameAudit.run(databasePath: server.databasePath)
     #expect(report.isClean, "\(report.violations)", sourceLocation: sourceLocation)
 }

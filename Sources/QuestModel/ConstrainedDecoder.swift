@@ -46,7 +46,7 @@ public struct ConstrainedDecoder: Sendable {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The tokens whose bytes the grammar accepts now; empty once the quest is complete.
-    public func allowedTokens() -> TokenMask {
+    public func allowedTokens() -> GrammarMask {
         vocabulary.allowedTokens(grammar: grammar, state: state)
     }
 

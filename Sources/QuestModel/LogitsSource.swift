@@ -26,21 +26,27 @@ public enum TokenSampling {
     public static func temperature(_ temperature: Float, topK: Int? = nil) -> TokenSampler {
         { logits, random in
             guard temperature > 0 else { return argmax(logits) }
-            var candidates = logits.indices.filter { logits[$0] > -Float.infinity && !logits[$0].isNaN }
-            guard !candidates.isEmpty else { return argmax(logits) }
-            if let topK, topK > 0, candidates.count > topK {
-                candidates.sort { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
-                candidates = Array(candidates.prefix(topK))
+            // Only tokens above the k-th best logit compete (all of them without top-k).
+            var floor = -Float.infinity
+            if let topK, topK > 0, topK < logits.count {
+                let finite = logits.filter { $0 > -Float.infinity && !$0.isNaN }.sorted(by: >)
+                if finite.count > topK { floor = finite[topK - 1] }
             }
-            let best = candidates.map { logits[$0] }.max() ?? 0
-            let weights = candidates.map { exp(Double((logits[$0] - best) / temperature)) }
-            let total = weights.reduce(0, +)
+            var best = -Float.infinity
+            for value in logits where value >= floor && value > best { best = value }
+            guard best > -Float.infinity else { return argmax(logits) }
+            var total = 0.0
+            for value in logits where value >= floor && value > -Float.infinity {
+                total += exp(Double((value - best) / temperature))
+            }
             var roll = random.nextUnit() * total
-            for (candidate, weight) in zip(candidates, weights) {
-                roll -= weight
-                if roll < 0 { return candidate }
+            var last = 0
+            for (index, value) in logits.enumerated() where value >= floor && value > -Float.infinity {
+                roll -= exp(Double((value - best) / temperature))
+                last = index
+                if roll < 0 { return index }
             }
-            return candidates[candidates.count - 1]
+            return last
         }
     }
 

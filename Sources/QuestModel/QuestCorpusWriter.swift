@@ -21,6 +21,8 @@ struct QuestCorpusWriter {
     private var giver: Int?
     private var here = Point(x: 0, y: 0)
     private var usedPlaces = Set<Int>()
+    /// Places named by reach lines, in order; flavour may talk about them.
+    private var placesUsed: [Int] = []
     private var usedItems = Set<Int>()
     private var usedPhrases = Set<String>()
     private var lines: [QuestDocument.Line] = []
@@ -132,6 +134,7 @@ struct QuestCorpusWriter {
 
     private mutating func appendReach(_ place: Int, conditions: ObjectiveConditions) {
         lines.append(.reach(place: lexicon.places[place].id, conditions: conditions))
+        placesUsed.append(place)
         if firstPlace == nil, place != giver { firstPlace = place }
         here = lexicon.places[place].position
     }
@@ -323,7 +326,13 @@ struct QuestCorpusWriter {
         if rng.nextUnit() < 0.5, let flavour = pick(QuestPhrasebook.flavour(for: lexicon.regions[region].terrain)) {
             parts.append(fill(flavour))
         }
-        parts += sentences
+        var steps = sentences
+        // Sometimes a word about one of the places, right after the step that goes there.
+        if rng.nextUnit() < 0.4, let place = pick(placesUsed), let flavour = pick(QuestPhrasebook.placeFlavour(for: lexicon.places[place].kind)),
+           let index = lines.firstIndex(where: { if case .reach(lexicon.places[place].id, _) = $0 { true } else { false } }) {
+            steps.insert(fill(flavour, place: place), at: min(index + 1, steps.count))
+        }
+        parts += steps
         if rng.nextUnit() < 0.3, let stake = pick(QuestPhrasebook.stakes(for: motivation)) { parts.append(stake) }
         let closings = scope == .global ? QuestPhrasebook.globalClosings : QuestPhrasebook.personalClosings
         let closing = fill(pick(closings) ?? "")

@@ -28,9 +28,15 @@ extension QuestGrammar {
                     }
                 }
                 let word = trie.word(rank)
-                text = endings.isEmpty
-                    ? "no more after \"\(word)\" here (\(text))"
-                    : "\(endings.joined(separator: " or ")) after \"\(word)\", or \(text)"
+                let separators: Set<UInt8> = [Self.space, Self.newline, Self.dash]
+                if endings.isEmpty {
+                    text = "no more after \"\(word)\" here (\(text))"
+                } else if let refused, separators.contains(refused) {
+                    // The word is fine; what followed it is not.
+                    text = "\(endings.joined(separator: " or ")) after \"\(word)\""
+                } else {
+                    text = "\(endings.joined(separator: " or ")) after \"\(word)\", or \(text)"
+                }
             }
             return text
         case .prose:
@@ -64,7 +70,10 @@ extension QuestGrammar {
     }
 
     private func describeSlot(_ state: State) -> String {
-        let words = state.allowed.members.map { trie(for: state.slot).word($0) }
+        var words = state.allowed.members.map { trie(for: state.slot).word($0) }
+        if state.slot == .count || state.slot == .fromHour || state.slot == .toHour {
+            words.sort { (Int($0) ?? 0) < (Int($1) ?? 0) }
+        }
         let options = Self.list(words)
         switch state.slot {
         case .scope: return "a scope: \(options)"

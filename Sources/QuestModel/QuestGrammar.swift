@@ -83,3 +83,21 @@ public struct QuestGrammar: Sendable {
         return bytes
     }
 }
+
+extension QuestGrammar {
+    /// The tokens whose bytes this grammar accepts from `state`.
+    public func allowedTokens(_ state: State, vocabulary: TokenVocabulary) -> GrammarMask {
+        vocabulary.allowedTokens(grammar: self, state: state)
+    }
+
+    /// Takes a token's bytes, all or none.
+    /// - Returns: whether the token was accepted; on false the state is unchanged.
+    public func advance(_ state: inout State, token: Int, vocabulary: TokenVocabulary) -> Bool {
+        guard vocabulary.tokenBytes.indices.contains(token) else { return false }
+        let bytes = vocabulary.tokenBytes[token]
+        var next = state
+        guard !bytes.isEmpty, advance(&next, bytes: bytes) == bytes.count else { return false }
+        state = next
+        return true
+    }
+}

@@ -50,9 +50,7 @@ public struct QuestModelGenerator: QuestGenerator {
         sampler: @escaping TokenSampler = TokenSampling.temperature(1),
         makeSource: @escaping @Sendable (_ seed: UInt64) throws -> any LogitsSource
     ) throws(QuestModelError) {
-        let singles = Set(vocabulary.tokenBytes.filter { $0.count == 1 }.map { $0[0] })
-        let needed = Set([QuestGrammar.newline] + Array(0x20...0x7E))
-        let missing = needed.subtracting(singles).sorted()
+        let missing = vocabulary.missingGrammarBytes
         guard missing.isEmpty else {
             throw QuestModelError(
                 code: .vocabularyGap,
@@ -73,21 +71,11 @@ public struct QuestModelGenerator: QuestGenerator {
     /// - Throws: `QuestModelError` when the request is impossible or every attempt failed;
     ///   errors thrown by the logits source pass through.
     public func generateWithReport(_ request: QuestRequestContext) throws -> QuestModelOutput {
-        let lexicon = try lexicon.describes(request.world) ? lexicon
-            : QuestLexicon(world: request.world, profiles: lexicon.profiles, rules: lexicon.rules, limits: lexicon.limits)
-        let grammar: QuestGrammar
-        do {
-            grammar = try QuestGrammar(lexicon: lexicon, request: request)
-        } catch {
-            throw QuestModelError(code: .badRequest, reason: error.description)
-        }
-        var prompt = grammar.forcedBytes(grammar.start)
-        // End the prompt at a word boundary: the corpus never has a token that ends in a
-        // bare space, so the model should pick " comfort", not "comfort" after "d2 ".
-        while prompt.last == QuestGrammar.space { prompt.removeLast() }
-
+        let lexicon = try Self.lexicon(lexicon, for: request.world)
+        let grammar = try Self.grammar(lexicon: lexicon, request: request)
+        let prompt = Self.prompt(grammar)
         var failures: [String] = []
-        var seeds = SplitMix64(mixing: request.seed, request.world.seed, 0x5155_4553_544d_444c)
+        var seeds = Self.attemptSeeds(request)
         for attempt in 1...max(1, maxAttempts) {
             let seed = seeds.next()
             let sample: (text: String, tokens: Int, overrides: Int)
@@ -98,13 +86,8 @@ public struct QuestModelGenerator: QuestGenerator {
                 continue
             }
             do {
-                let document = try QuestDocument.parse(sample.text, lexicon: lexicon, grammar: grammar)
-                guard let origin = request.origin(regionID: document.region) else {
-                    throw QuestResolutionError(code: .noStartPoint, field: "region", reason: "no start point in \(document.region)")
-                }
-                let spec = try document.spec(
-                    lexicon: lexicon, origin: origin, now: request.now, bufferSeconds: bufferSeconds, horizon: horizon)
-                try QuestValidator.validate(spec, world: request.world, origin: origin, now: request.now, rules: lexicon.rules)
+                let (document, spec) = try Self.accept(
+                    sample.text, grammar: grammar, request: request, bufferSeconds: bufferSeconds, horizon: horizon)
                 return QuestModelOutput(
                     spec: spec, document: document, text: sample.text, attempts: attempt, failures: failures,
                     sampledTokens: sample.tokens, samplerOverrides: sample.overrides)
@@ -145,5 +128,53 @@ public struct QuestModelGenerator: QuestGenerator {
             logits = try source.logits(appending: [token])
         }
         return (decoder.text, tokens, overrides)
+    }
+}
+
+/// The steps every model generator shares, whatever produces its logits.
+extension QuestModelGenerator {
+    /// The lexicon for the request's world: the given one when it describes that world.
+    static func lexicon(_ lexicon: QuestLexicon, for world: World) throws(QuestModelError) -> QuestLexicon {
+        if lexicon.describes(world) { return lexicon }
+        do {
+            return try QuestLexicon(world: world, profiles: lexicon.profiles, rules: lexicon.rules, limits: lexicon.limits)
+        } catch {
+            throw QuestModelError(code: .badRequest, reason: error.description)
+        }
+    }
+
+    static func grammar(lexicon: QuestLexicon, request: QuestRequestContext) throws(QuestModelError) -> QuestGrammar {
+        do {
+            return try QuestGrammar(lexicon: lexicon, request: request)
+        } catch {
+            throw QuestModelError(code: .badRequest, reason: error.description)
+        }
+    }
+
+    /// The bytes the grammar forces, ended at a word boundary: the corpus never has a token
+    /// that ends in a bare space, so the model should pick " comfort", not "comfort" after "d2 ".
+    static func prompt(_ grammar: QuestGrammar) -> [UInt8] {
+        var prompt = grammar.forcedBytes(grammar.start)
+        while prompt.last == QuestGrammar.space { prompt.removeLast() }
+        return prompt
+    }
+
+    /// One seed per attempt, fixed by the request.
+    static func attemptSeeds(_ request: QuestRequestContext) -> SplitMix64 {
+        SplitMix64(mixing: request.seed, request.world.seed, 0x5155_4553_544d_444c)
+    }
+
+    /// Parses a finished text, resolves it from the request's origin and validates it.
+    static func accept(
+        _ text: String, grammar: QuestGrammar, request: QuestRequestContext, bufferSeconds: Double, horizon: TimeInterval
+    ) throws -> (QuestDocument, QuestSpec) {
+        let lexicon = grammar.lexicon
+        let document = try QuestDocument.parse(text, lexicon: lexicon, grammar: grammar)
+        guard let origin = request.origin(regionID: document.region) else {
+            throw QuestResolutionError(code: .noStartPoint, field: "region", reason: "no start point in \(document.region)")
+        }
+        let spec = try document.spec(lexicon: lexicon, origin: origin, now: request.now, bufferSeconds: bufferSeconds, horizon: horizon)
+        try QuestValidator.validate(spec, world: request.world, origin: origin, now: request.now, rules: lexicon.rules)
+        return (document, spec)
     }
 }

@@ -64,6 +64,53 @@ extension QuestPhrasebook {
         }
     }
 
+    /// Sentences about one of the quest's places, by its kind; `$poi` is its reference.
+    /// Kinds the phrasebook does not know get the generic ones.
+    static func placeFlavour(for kind: String) -> [String] {
+        switch kind {
+        case "village", "hamlet": [
+            "Everyone in $poi knows everyone else's business.", "The cats of $poi [are friendly|are wary of strangers|love a good gossip].",
+            "Smoke curls from the chimneys of $poi.", "Kittens play [tag|hide and seek] in the lanes of $poi.",
+        ]
+        case "ruin": [
+            "The stones of $poi are older than any cat can remember.", "Ivy has swallowed half of $poi.",
+            "Strange echoes [linger|whisper|rattle] among the broken walls of $poi.", "Nobody lives at $poi any more, or so they say.",
+        ]
+        case "shrine", "temple": [
+            "Candles still burn at $poi, though no one admits to lighting them.", "Offerings of fish heads are left at $poi every [dawn|evening|full moon].",
+            "The air at $poi is [strangely calm|thick with incense|heavy with old prayers].", "Pilgrims nap on the steps of $poi.",
+        ]
+        case "tower": [
+            "$poi creaks in every wind.", "From the top of $poi you can see half the world.",
+            "The stairs of $poi are [steep|crumbling|endless].", "A light sometimes flickers at the top of $poi.",
+        ]
+        case "cave": [
+            "$poi is dark, damp and [full of echoes|smells of bats|colder than it looks].", "Bats hang in their hundreds from the roof of $poi.",
+            "Water drips endlessly in $poi.", "Nobody has found the end of $poi yet.",
+        ]
+        case "market": [
+            "Merchants at $poi shout prices over each other.", "$poi is crowded and noisy from dawn to dusk.",
+            "At $poi you can buy anything, if you can find it.", "$poi has the best [fish|gossip|bargains] in the land.",
+        ]
+        case "camp": [
+            "Tents at $poi flap in the wind.", "A fire always burns at $poi.", "The cats at $poi [keep to themselves|trust few outsiders|sing late into the night].",
+        ]
+        case "monastery": [
+            "The monks of $poi speak only in purrs.", "Bells ring out from $poi at every hour.", "Visitors to $poi must leave their pride at the door.",
+        ]
+        case "mine": ["$poi rings with the sound of digging claws.", "Lanterns hang along the tunnels of $poi.", "Dust from $poi settles over everything."]
+        case "port", "lighthouse": ["Ships come and go at $poi with the tide.", "$poi smells of salt, tar and fish.", "Sailors at $poi tell [tall tales|strange stories] of the sea."]
+        case "inn": ["The fire at $poi is always lit.", "Travellers swap stories over supper at $poi.", "The cook at $poi makes a famous fish stew."]
+        case "farm", "mill": ["$poi hums with the work of the harvest.", "Mice are a constant worry at $poi.", "The barns of $poi are warm and full of hay."]
+        case "palace", "guild", "library": ["Guards at $poi [check every whisker|ask a lot of questions|never smile].", "The halls of $poi are grand and echoing.", "Important cats come and go at $poi all day."]
+        case "oasis", "well", "pool": ["The water at $poi is [cool|clear|strangely warm] and sweet.", "Every traveller stops to drink at $poi.", "Dragonflies skim over the water at $poi."]
+        default: [
+            "Few cats visit $poi these days.", "Stories about $poi are [told|whispered] around every fire.",
+            "$poi is [hard to miss|easy to miss|worth the journey].", "The way to $poi is longer than it looks.",
+        ]
+        }
+    }
+
     /// Clauses about the quest giver, used as "$npc, who ..., ...".
     static let traits = [
         "once sailed with the fishing fleet", "has not left the hearth in years", "knows every alley by smell",

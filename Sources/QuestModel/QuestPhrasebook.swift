@@ -5,8 +5,9 @@ import World
 /// motivations → strategies → actions. Slots: `$poi` (the step's place), `$kind` (its
 /// kind), `$region` (the quest's region), `$item`, `$qty` (a count phrase with the item),
 /// `$npc` (the quest giver), `$giver` (the giver's place, only in report steps) and
-/// `$sources` (some of a collect line's sources). ASCII only, no braces: the corpus is
-/// the grammar's prose.
+/// `$sources` (some of a collect line's sources). `[a|b|c]` picks one option, which
+/// multiplies the ways each pattern is said. ASCII only, no braces: the corpus is the
+/// grammar's prose.
 enum QuestPhrasebook {
     /// An abstract action of a strategy.
     enum Step: Hashable, Sendable {
@@ -201,7 +202,7 @@ enum QuestPhrasebook {
                 "Plant the clowder banner at $poi", "Scratch the clowder's mark into $poi", "Claim $poi in the name of the clowder",
                 "[Mark|Claim] $poi as clowder territory",
             ]),
-            .visit(["Claim $poi as well", "Then take $poi too", "[Mark|Seize] $poi while you are at it"]),
+            .visit(["Claim $poi as well", "Take $poi too", "[Mark|Seize] $poi while you are at it"]),
         ], titles: ["Banners over $poi", "The March on $region", "Our Flag at $poi"]),
         .init(motivation: .conquest, steps: [
             .scout(["Slip into $poi unseen", "Creep past the guards of $poi", "[Sneak|Slink] into $poi through the back way"]),
@@ -240,7 +241,7 @@ enum QuestPhrasebook {
         ], titles: ["Training with $item", "Drills in $region", "The Practice of $item"]),
         .init(motivation: .ability, steps: [
             .visit(["Spar with the guardians of $poi", "Trade blows with the old champion of $poi", "[Wrestle|Duel] the best fighter at $poi"]),
-            .visit(["Then spar again at $poi", "Finish the bout at $poi", "[Try|Test] your new moves at $poi"]),
+            .visit(["Spar again at $poi", "Finish the bout at $poi", "[Try|Test] your new moves at $poi"]),
         ], titles: ["Sparring at $poi", "Claws and Courage", "A Bout at $poi"]),
         .init(motivation: .ability, steps: [
             .scout([

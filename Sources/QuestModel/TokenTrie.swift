@@ -46,11 +46,11 @@ struct TokenTrie: Sendable {
     ///
     /// The hot loop of constrained decoding: depth first, copying the small state once
     /// per edge tried and abandoning a subtree at its first refused byte.
-    func collect(grammar: QuestGrammar, state: QuestGrammar.State, into mask: inout TokenMask) {
+    func collect(grammar: QuestGrammar, state: QuestGrammar.State, into mask: inout GrammarMask) {
         collect(node: 0, state: state, grammar: grammar, into: &mask)
     }
 
-    private func collect(node: Int, state: QuestGrammar.State, grammar: QuestGrammar, into mask: inout TokenMask) {
+    private func collect(node: Int, state: QuestGrammar.State, grammar: QuestGrammar, into mask: inout GrammarMask) {
         let start = Int(childStart[node])
         let end = start + Int(childCount[node])
         var edge = start

@@ -56,8 +56,8 @@ public struct TokenVocabulary: Sendable {
     public var count: Int { tokenBytes.count }
 
     /// Every token whose bytes the grammar accepts from `state`.
-    public func allowedTokens(grammar: QuestGrammar, state: QuestGrammar.State) -> TokenMask {
-        var mask = TokenMask(vocabularySize: count)
+    public func allowedTokens(grammar: QuestGrammar, state: QuestGrammar.State) -> GrammarMask {
+        var mask = GrammarMask(vocabularySize: count)
         guard !state.isComplete else { return mask }
         if let prose = grammar.proseRoom(state) {
             specialTrie.collect(grammar: grammar, state: state, into: &mask)
@@ -72,8 +72,8 @@ public struct TokenVocabulary: Sendable {
     }
 
     /// The same mask by walking the whole trie: the reference the fast path is tested against.
-    public func allowedTokensByTrie(grammar: QuestGrammar, state: QuestGrammar.State) -> TokenMask {
-        var mask = TokenMask(vocabularySize: count)
+    public func allowedTokensByTrie(grammar: QuestGrammar, state: QuestGrammar.State) -> GrammarMask {
+        var mask = GrammarMask(vocabularySize: count)
         fullTrie.collect(grammar: grammar, state: state, into: &mask)
         return mask
     }

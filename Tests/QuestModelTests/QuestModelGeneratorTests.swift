@@ -14,6 +14,14 @@ import World
 
     func vocabulary() throws -> TokenVocabulary { try #require(Self.vocabulary) }
 
+    /// The shipped world with short prose limits. Random logits fill prose to its limit,
+    /// so the thousand-quest runs use these to stay quick in a debug build; tight budgets
+    /// also hit the mention-gating edge cases far more often. The defaults get their own run.
+    static let shortProse: QuestLexicon? = {
+        guard let world = try? shippedWorld() else { return nil }
+        return try? QuestLexicon(world: world, limits: QuestGrammarLimits(maxTitleLength: 60, maxTextLength: 240))
+    }()
+
     /// Every region × difficulty × scope, then open requests, with positions across the map.
     func requests(_ count: Int, world: World, seed: UInt64) -> [QuestRequestContext] {
         var random = SplitMix64(seed: seed)
@@ -39,18 +47,20 @@ import World
 
     /// Generates for every request and checks each quest independently of the generator.
     func generateAndCheck(
-        _ requests: [QuestRequestContext], makeSource: @escaping @Sendable (UInt64) -> any LogitsSource,
+        _ requests: [QuestRequestContext], lexicon: QuestLexicon? = nil, makeSource: @escaping @Sendable (UInt64) -> any LogitsSource,
         sampler: @escaping TokenSampler = TokenSampling.temperature(1)
-    ) throws -> (attempts: Int, overrides: Int) {
+    ) throws -> (attempts: Int, overrides: Int, failures: [String]) {
         let world = try shippedWorld()
         let generator = try QuestModelGenerator(
-            lexicon: try shippedLexicon(), vocabulary: try vocabulary(), sampler: sampler, makeSource: makeSource)
+            lexicon: try lexicon ?? #require(Self.shortProse), vocabulary: try vocabulary(), sampler: sampler, makeSource: makeSource)
         var attempts = 0
         var overrides = 0
+        var failures: [String] = []
         for request in requests {
             let output = try generator.generateWithReport(request)
             attempts += output.attempts
             overrides += output.samplerOverrides
+            failures += output.failures
             let spec = output.spec
             if let region = request.region { #expect(spec.region == region) }
             if let difficulty = request.difficulty { #expect(spec.difficulty == difficulty) }
@@ -59,28 +69,36 @@ import World
             #expect(assessment.walk.finish <= request.now.addingTimeInterval(Double(spec.timeLimit)))
             #expect(output.text.hasPrefix("<quest> \(request.scope.rawValue)"))
         }
-        return (attempts, overrides)
+        return (attempts, overrides, failures)
     }
 
-    @Test func aThousandQuestsFromUniformRandomLogitsAreAllValidAndSolvable() throws {
+    /// With the next test, 1,000 quests from fake logits.
+    @Test func sixHundredQuestsFromUniformRandomLogitsAreAllValidAndSolvable() throws {
         let size = try vocabulary().count
-        let requests = requests(1_000, world: try shippedWorld(), seed: 1)
+        let requests = requests(600, world: try shippedWorld(), seed: 1)
         let result = try generateAndCheck(requests) { UniformLogits(size: size, seed: $0) }
-        print("uniform logits: 1000 quests in \(result.attempts) attempts (\(result.attempts - 1_000) retries)")
-        #expect(result.attempts < 1_100)
+        print("uniform logits: 600 quests in \(result.attempts) attempts; retried because: \(result.failures)")
+        #expect(result.attempts < 660)
     }
 
-    @Test func aThousandQuestsFromAdversarialLogitsAreAllValidAndSolvable() throws {
+    @Test func questsWithTheDefaultProseLimitsAreValidToo() throws {
+        let size = try vocabulary().count
+        let requests = requests(60, world: try shippedWorld(), seed: 5_000)
+        let result = try generateAndCheck(requests, lexicon: try shippedLexicon()) { UniformLogits(size: size, seed: $0) }
+        #expect(result.attempts < 70)
+    }
+
+    @Test func fourHundredQuestsFromAdversarialLogitsAreAllValidAndSolvable() throws {
         let vocabulary = try vocabulary()
         let world = try shippedWorld()
         var total = 0
         for (index, flavour) in AdversarialLogits.Flavour.allCases.enumerated() {
-            let requests = requests(250, world: world, seed: 1_000 * UInt64(index + 2))
+            let requests = requests(100, world: world, seed: 1_000 * UInt64(index + 2))
             let result = try generateAndCheck(requests, makeSource: { AdversarialLogits(flavour: flavour, vocabulary: vocabulary, seed: $0) })
-            print("adversarial \(flavour): 250 quests in \(result.attempts) attempts")
+            print("adversarial \(flavour): 100 quests in \(result.attempts) attempts; retried because: \(result.failures)")
             total += result.attempts
         }
-        #expect(total < 1_100)
+        #expect(total < 440)
     }
 
     @Test func aSamplerThatIgnoresTheMaskIsOverruledAndCounted() throws {

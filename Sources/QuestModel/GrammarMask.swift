@@ -1,5 +1,6 @@
-/// Which tokens of a vocabulary may come next: one bit per token id.
-public struct TokenMask: Hashable, Sendable {
+/// Which tokens of a vocabulary the grammar allows next: one bit per token id, laid out
+/// like `NeuralCore.TokenMask` (token `i` at bit `i % 64` of word `i / 64`).
+public struct GrammarMask: Hashable, Sendable {
     var bits: BitSet
 
     public init(vocabularySize: Int) {

@@ -1,0 +1,230 @@
+import Foundation
+import NeuralCore
+import Quests
+import Tokenizer
+import World
+
+/// Generates quests with the trained model: one `InferenceSession` serves many requests at
+/// once. Each step is one batched forward pass over every unfinished quest; each row's
+/// logits are masked by that quest's grammar state and sampled with its own seeded
+/// `Sampler`; a finished text is parsed, resolved and validated, and a refused one is
+/// retried with the next seed in the same stream while the others go on.
+///
+/// Ownership: like the session it drives, the runtime is not `Sendable`; one thread at a
+/// time calls it. `QuestModelService` puts it behind a mutex for the server.
+///
+/// ```swift
+/// let runtime = try QuestModelRuntime(session: session, tokenizer: tokenizer, lexicon: lexicon)
+/// let results = runtime.generate(requests)   // one Result per request, in order
+/// ```
+public final class QuestModelRuntime {
+    public let session: InferenceSession
+    public let tokenizer: BPETokenizer
+    public let vocabulary: TokenVocabulary
+    public let lexicon: QuestLexicon
+    public var sampling: SamplingParameters
+    public var maxAttempts = 8
+    public var bufferSeconds: Double = 300
+    /// How long the reference walk may wait for a quest's conditions.
+    public var horizon: TimeInterval = 24 * 3_600
+    /// Tokens before every prompt: the start token the model was trained with.
+    public var promptPrefix: [Int32]
+
+    /// - Parameters:
+    ///   - promptPrefix: nil means the tokenizer's `<|bos|>` if it has one, else nothing.
+    /// - Throws: `QuestModelError` when the tokenizer and the model disagree on the
+    ///   vocabulary, or the vocabulary cannot spell every byte the grammar may need.
+    public init(
+        session: InferenceSession, tokenizer: BPETokenizer, lexicon: QuestLexicon,
+        sampling: SamplingParameters = SamplingParameters(temperature: 0.8, topP: 0.95), promptPrefix: [Int32]? = nil
+    ) throws(QuestModelError) {
+        guard tokenizer.vocabSize == session.config.vocab else {
+            throw QuestModelError(
+                code: .vocabularyGap,
+                reason: "the tokenizer has \(tokenizer.vocabSize) tokens but the model \(session.config.vocab)")
+        }
+        let vocabulary = TokenVocabulary(tokenizer: tokenizer)
+        let missing = vocabulary.missingGrammarBytes
+        guard missing.isEmpty else {
+            throw QuestModelError(
+                code: .vocabularyGap,
+                reason: "the tokenizer has no single-byte token for \(missing.map { "0x\(String($0, radix: 16))" }.joined(separator: ", "))")
+        }
+        self.session = session
+        self.tokenizer = tokenizer
+        self.vocabulary = vocabulary
+        self.lexicon = lexicon
+        self.sampling = sampling
+        self.promptPrefix = promptPrefix ?? tokenizer.id(of: BPETokenizer.bosToken).map { [$0] } ?? []
+    }
+
+    /// One quest being written in one stream of the session.
+    private struct Stream {
+        let request: Int
+        let grammar: QuestGrammar
+        let prompt: [UInt8]
+        var seeds: SplitMix64
+        var attempt = 0
+        var failures: [String] = []
+        var decoder: ConstrainedDecoder
+        var sampler: Sampler
+        var tokens = 0
+        /// The token to feed at the next batched step.
+        var pending: Int32 = 0
+    }
+
+    /// What a stream needs after a token.
+    private enum Next {
+        case feed(Int32)
+        case finished
+        case failed(String)
+    }
+
+    /// Generates one quest per request, `session.maxStreams` at a time; a stream that
+    /// finishes takes the next waiting request.
+    /// - Returns: one result per request, in order.
+    public func generate(_ requests: [QuestRequestContext]) -> [Result<QuestModelOutput, QuestModelError>] {
+        var results = [Result<QuestModelOutput, QuestModelError>?](repeating: nil, count: requests.count)
+        var waiting = requests.indices.makeIterator()
+        var streams = [Stream?](repeating: nil, count: session.maxStreams)
+        let vocab = session.config.vocab
+
+        /// Starts attempts in `slot` until one is under way (or the request is settled).
+        func startAttempt(_ slot: Int) {
+            while var stream = streams[slot] {
+                guard stream.attempt < max(1, maxAttempts) else {
+                    results[stream.request] = .failure(QuestModelError(
+                        code: .attemptsExhausted,
+                        reason: "no valid quest in \(maxAttempts) attempts; last: \(stream.failures.last ?? "none")"))
+                    streams[slot] = nil
+                    return
+                }
+                stream.attempt += 1
+                let seed = stream.seeds.next()
+                stream.decoder = ConstrainedDecoder(grammar: stream.grammar, vocabulary: vocabulary)
+                stream.sampler = Sampler(vocab: vocab, parameters: sampling, seed: seed)
+                stream.tokens = 0
+                let next: Next
+                do {
+                    try stream.decoder.advance(bytes: stream.prompt)
+                    try session.reset(stream: slot)
+                    let prompt = promptPrefix + tokenizer.encode(String(decoding: stream.prompt, as: UTF8.self))
+                    let logits = try session.prefill(stream: slot, tokens: prompt)
+                    next = advance(&stream, slot: slot, logits: logits)
+                } catch {
+                    next = .failed("\(error)")
+                }
+                streams[slot] = stream
+                switch next {
+                case .feed(let token):
+                    streams[slot]?.pending = token
+                    return
+                case .finished:
+                    finish(slot)
+                    if streams[slot] == nil { return }
+                case .failed(let reason):
+                    streams[slot]?.failures.append("attempt \(stream.attempt): \(reason)")
+                }
+            }
+        }
+
+        /// Checks a finished text; frees the slot on success, retries on refusal.
+        func finish(_ slot: Int) {
+            guard let stream = streams[slot] else { return }
+            let request = requests[stream.request]
+            do {
+                let (document, spec) = try QuestModelGenerator.accept(
+                    stream.decoder.text, grammar: stream.grammar, request: request, bufferSeconds: bufferSeconds, horizon: horizon)
+                results[stream.request] = .success(QuestModelOutput(
+                    spec: spec, document: document, text: stream.decoder.text, attempts: stream.attempt,
+                    failures: stream.failures, sampledTokens: stream.tokens, samplerOverrides: 0))
+                streams[slot] = nil
+            } catch {
+                streams[slot]?.failures.append("attempt \(stream.attempt): \(error)")
+            }
+        }
+
+        /// Fills free slots with waiting requests.
+        func refill() {
+            for slot in streams.indices where streams[slot] == nil {
+                guard let index = waiting.next() else { return }
+                let request = requests[index]
+                do {
+                    let lexicon = try QuestModelGenerator.lexicon(self.lexicon, for: request.world)
+                    let grammar = try QuestModelGenerator.grammar(lexicon: lexicon, request: request)
+                    streams[slot] = Stream(
+                        request: index, grammar: grammar, prompt: QuestModelGenerator.prompt(grammar),
+                        seeds: QuestModelGenerator.attemptSeeds(request),
+                        decoder: ConstrainedDecoder(grammar: grammar, vocabulary: vocabulary),
+                        sampler: Sampler(vocab: vocab, parameters: sampling, seed: 0))
+                    startAttempt(slot)
+                } catch {
+                    results[index] = .failure(error)
+                }
+            }
+        }
+
+        refill()
+        while true {
+            let active = streams.indices.filter { streams[$0] != nil }
+            if active.isEmpty {
+                refill()
+                if streams.allSatisfy({ $0 == nil }) { break }
+                continue
+            }
+            let tokens = active.compactMap { streams[$0]?.pending }
+            // Copied: a retry's prefill reuses the session's logit buffer.
+            let logits: [Float]
+            do {
+                logits = Array(try session.step(tokens: tokens, streams: active))
+            } catch {
+                for slot in active {
+                    streams[slot]?.failures.append("step: \(error)")
+                    streams[slot]?.attempt = max(1, maxAttempts)
+                    startAttempt(slot)
+                }
+                continue
+            }
+            var restart: [Int] = []
+            logits.withUnsafeBufferPointer { all in
+                for (row, slot) in active.enumerated() {
+                    guard var stream = streams[slot], let base = all.baseAddress else { continue }
+                    let next = advance(&stream, slot: slot, logits: UnsafeBufferPointer(start: base + row * vocab, count: vocab))
+                    streams[slot] = stream
+                    switch next {
+                    case .feed(let token): streams[slot]?.pending = token
+                    case .finished:
+                        finish(slot)
+                        if streams[slot] != nil { restart.append(slot) }
+                    case .failed(let reason):
+                        streams[slot]?.failures.append("attempt \(stream.attempt): \(reason)")
+                        restart.append(slot)
+                    }
+                }
+            }
+            for slot in restart { startAttempt(slot) }
+            refill()
+        }
+        return results.map { $0 ?? .failure(QuestModelError(code: .attemptsExhausted, reason: "never generated")) }
+    }
+
+    /// Masks one row of logits with the stream's grammar, samples, and takes the token.
+    private func advance(_ stream: inout Stream, slot: Int, logits: UnsafeBufferPointer<Float>) -> Next {
+        let allowed = stream.decoder.allowedTokens()
+        guard allowed.allowedCount > 0 else { return .failed("the grammar allows no token of this vocabulary here") }
+        var mask = NeuralCore.TokenMask(vocab: logits.count)
+        for token in allowed.allowedTokens { mask.allow(Int32(token)) }
+        do {
+            let token = try stream.sampler.sample(logits, mask: mask)
+            try stream.decoder.advance(token: Int(token))
+            stream.tokens += 1
+            if stream.decoder.isComplete { return .finished }
+            guard session.position(of: slot) < session.maxSeq else {
+                return .failed("the quest outgrew the model's context of \(session.maxSeq) tokens")
+            }
+            return .feed(token)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+}

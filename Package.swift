@@ -5,6 +5,11 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The numeric modules are optimised even in debug builds: unoptimised Swift runs their inner
+/// loops 40-200x slower, which would make the test suite (gradient checks, grammar-constrained
+/// generation) take minutes. Release builds are optimised anyway.
+let numeric: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "PurrQuest",
     platforms: [.macOS(.v15)],
@@ -31,15 +36,15 @@ let package = Package(
         .target(name: "Ledger", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"), "PurrCrypto",
         ], swiftSettings: strict),
-        .target(name: "World", dependencies: ["PurrCrypto"], swiftSettings: strict),
-        .target(name: "Quests", dependencies: ["World", "Ledger", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "World", dependencies: ["PurrCrypto"], swiftSettings: numeric),
+        .target(name: "Quests", dependencies: ["World", "Ledger", "PurrCrypto"], swiftSettings: numeric),
         // The quest model: tensors and layers, the tokenizer, and the model that writes quests.
-        .target(name: "NeuralCore", dependencies: ["CBLAS", "PurrCrypto"], swiftSettings: strict),
-        .target(name: "Tokenizer", swiftSettings: strict),
-        .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "NeuralCore", dependencies: ["CBLAS", "PurrCrypto"], swiftSettings: numeric),
+        .target(name: "Tokenizer", swiftSettings: numeric),
+        .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto",
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

@@ -22,8 +22,8 @@
 /// try tokenizer.write(to: url)
 /// ```
 ///
-/// The type is an immutable value and `Sendable`; copies share one piece cache, guarded by a
-/// mutex, so any number of threads may encode at once.
+/// The type is an immutable value and `Sendable`; copies share one piece cache (sharded, each
+/// shard behind its own mutex), so any number of threads may encode at once.
 public struct BPETokenizer: Sendable {
     /// A token matched in raw text before pre-tokenisation: special tokens and any other
     /// added tokens a file declares.
@@ -45,7 +45,7 @@ public struct BPETokenizer: Sendable {
     public static let bosToken = "<|bos|>"
     /// End of a sequence; the model stops generating after it.
     public static let eosToken = "<|eos|>"
-    /// Filler for batches of unequal length; never trained on.
+    /// Filler for batches of unequal length; the model's loss should skip it.
     public static let padToken = "<|pad|>"
     /// Opens the structured quest spec of a corpus sample.
     public static let specToken = "<|spec|>"

@@ -98,14 +98,17 @@ private let prompt: [Int32] = [1, 5, 90, 33, 7, 7, 64, 12, 0, 96, 41, 3, 58, 2, 
 
 @Suite("Inference forward pass")
 struct InferenceForwardTests {
-    @Test("KV-cached decoding matches a full recompute at every position", arguments: [1, 2])
-    func cachedMatchesRecompute(threads: Int) throws {
+    @Test("KV-cached decoding matches a full recompute at every position",
+          arguments: [(1, InferenceSession.KVCacheFormat.fp32), (2, .fp32), (2, .int16)])
+    func cachedMatchesRecompute(threads: Int, kv: InferenceSession.KVCacheFormat) throws {
         let store = randomStore()
-        let session = try InferenceSession(parameters: store, options: .init(maxStreams: 2, threads: threads, weights: .fp32))
+        let session = try InferenceSession(parameters: store, options: .init(maxStreams: 2, threads: threads, weights: .fp32, kvCache: kv))
+        // The int16 cache keeps 15 bits per key and value; fp32 is exact up to float rounding.
+        let tolerance = kv == .fp32 ? 1e-4 : 2e-3
         for pos in 0..<prompt.count {
             let logits = try session.step(tokens: [prompt[pos]], streams: [1])
             let reference = referenceLogits(store, tokens: Array(prompt[0...pos]))
-            #expect(maxDifference(logits, reference) < 1e-4, "position \(pos)")
+            #expect(maxDifference(logits, reference) < tolerance, "position \(pos)")
         }
         #expect(session.position(of: 1) == prompt.count)
         #expect(session.position(of: 0) == 0)
@@ -114,7 +117,7 @@ struct InferenceForwardTests {
     @Test("prefill in chunks gives the logits of the full recompute, and decoding continues from it")
     func prefillMatchesRecompute() throws {
         let store = randomStore()
-        let session = try InferenceSession(parameters: store, options: .init(maxStreams: 1, threads: 2, weights: .fp32, prefillChunk: 6))
+        let session = try InferenceSession(parameters: store, options: .init(maxStreams: 1, threads: 2, weights: .fp32, kvCache: .fp32, prefillChunk: 6))
         let head = Array(prompt[0..<15])
         let logits = try session.prefill(stream: 0, tokens: head)
         #expect(maxDifference(logits, referenceLogits(store, tokens: head)) < 1e-4)
@@ -123,19 +126,22 @@ struct InferenceForwardTests {
         #expect(maxDifference(next, referenceLogits(store, tokens: Array(prompt[0...15]))) < 1e-4)
     }
 
-    @Test("a batched step of several streams equals each stream stepped alone", arguments: InferenceSession.WeightFormat.allCases)
-    func batchedEqualsSingle(format: InferenceSession.WeightFormat) throws {
+    /// 5 streams on 2 threads split every product by outputs; 9 streams give each thread
+    /// whole rows (see `InferenceSession.forward`). Both must equal stepping alone.
+    @Test("a batched step of several streams equals each stream stepped alone",
+          arguments: [(InferenceSession.WeightFormat.fp32, 5), (.int8, 5), (.fp32, 9), (.int8, 9)])
+    func batchedEqualsSingle(format: InferenceSession.WeightFormat, count: Int) throws {
         let store = randomStore()
-        let options = InferenceSession.Options(maxStreams: 5, threads: 2, weights: format)
+        let options = InferenceSession.Options(maxStreams: count, threads: 2, weights: format)
         let alone = try InferenceSession(parameters: store, options: options)
         let together = try InferenceSession(parameters: store, options: options)
         // Streams start at different positions.
-        let starts = [0, 3, 7, 1, 11]
-        for s in 0..<5 where starts[s] > 0 {
+        let starts = (0..<count).map { [0, 3, 7, 1, 11][$0 % 5] + $0 / 5 }
+        for s in 0..<count where starts[s] > 0 {
             try alone.prefill(stream: s, tokens: Array(prompt[0..<starts[s]]))
             try together.prefill(stream: s, tokens: Array(prompt[0..<starts[s]]))
         }
-        let streams = [4, 0, 2, 1, 3]   // any order
+        let streams = (0..<count).map { ($0 * 2 + 4) % count }   // a permutation: any order
         for round in 0..<4 {
             let tokens = streams.map { prompt[(starts[$0] + round) % prompt.count] }
             let batch = Array(try together.step(tokens: tokens, streams: streams))
@@ -145,7 +151,7 @@ struct InferenceForwardTests {
                 #expect(maxDifference(single, row) < 1e-4, "round \(round) stream \(s)")
             }
         }
-        for s in 0..<5 { #expect(together.position(of: s) == starts[s] + 4) }
+        for s in 0..<count { #expect(together.position(of: s) == starts[s] + 4) }
     }
 
     @Test("one thread and two threads give the same logits")
@@ -164,11 +170,24 @@ struct InferenceForwardTests {
     func int8CloseToFP32() throws {
         let config = LlamaConfig(dim: 64, hidden: 160, layers: 2, heads: 4, kvHeads: 4, vocab: 128, seqLen: 64)
         let store = InferenceBenchmark.randomParameters(config: config, seed: 5)
-        let fp32 = try InferenceSession(parameters: store, options: .init(maxStreams: 1, weights: .fp32))
-        let int8 = try InferenceSession(parameters: store, options: .init(maxStreams: 1, weights: .int8))
+        let fp32 = try InferenceSession(parameters: store, options: .init(maxStreams: 1, weights: .fp32, kvCache: .fp32))
+        let int8 = try InferenceSession(parameters: store, options: .init(maxStreams: 1, weights: .int8, kvCache: .fp32))
         let quality = try InferenceBenchmark.compare(reference: fp32, candidate: int8, tokens: 64)
         #expect(quality.maxLogitDifference < 0.02 * quality.logitRange)
         #expect(quality.greedyAgreement >= 0.95)
+    }
+
+    @Test("the session's logits equal the trainer's LlamaModel.logits at every position")
+    func matchesTrainerForward() throws {
+        let store = randomStore()
+        let model = LlamaModel(params: store, threads: 1)
+        let expected = model.logits(tokens: prompt)
+        let session = try InferenceSession(parameters: store, options: .init(maxStreams: 1, threads: 2, weights: .fp32, kvCache: .fp32))
+        let vocab = tiny.vocab
+        for pos in 0..<prompt.count {
+            let logits = Array(try session.step(tokens: [prompt[pos]], streams: [0]))
+            #expect(maxDifference(logits, Array(expected[(pos * vocab)..<((pos + 1) * vocab)])) < 1e-4, "position \(pos)")
+        }
     }
 
     @Test("refused calls name the problem and advance nothing")
@@ -209,9 +228,9 @@ struct Int8KernelTests {
         let x = (0..<(batch * cols)).map { _ in Float(rng.nextUnitDouble() * 6 - 3) }
         let m = w.withUnsafeBufferPointer { Int8Matrix(quantizing: $0.baseAddress!, rows: rows, cols: cols) }
         let a = Int16Activations(capacity: batch, maxWidth: cols)
-        x.withUnsafeBufferPointer { a.quantize($0.baseAddress!, count: batch, width: cols, ldx: cols) }
+        x.withUnsafeBufferPointer { a.quantize($0.baseAddress!, rows: 0..<batch, width: cols, ldx: cols) }
         var y = [Float](repeating: 1, count: batch * rows)
-        y.withUnsafeMutableBufferPointer { m.multiply(a, rows: 0..<rows, into: $0.baseAddress!, ldy: rows, accumulate: true) }
+        y.withUnsafeMutableBufferPointer { m.multiply(a, inputs: 0..<batch, rows: 0..<rows, into: $0.baseAddress!, ldy: rows, accumulate: true) }
         for b in 0..<batch {
             for r in 0..<rows {
                 var expected: Double = 1

@@ -57,7 +57,8 @@ import Testing
         let inputs = Array(tokens[0..<8] + tokens[9..<17]), targets = Array(tokens[1..<9] + tokens[10..<18])
         var loss: Float = .infinity
         var steps = 0
-        while loss >= 0.05 && steps < 300 {
+        // Reaches 0.05 in about 50 steps; 150 leaves room for BLAS rounding differences.
+        while loss >= 0.05 && steps < 150 {
             model.grads.zero()
             loss = model.forwardBackward(inputs: inputs, targets: targets, batch: 2, seqLen: 8)
             clipGradNorm(model.grads, maxNorm: 1)

@@ -72,13 +72,15 @@ import World
         return (attempts, overrides, failures)
     }
 
-    /// With the next test, 1,000 quests from fake logits.
-    @Test func sixHundredQuestsFromUniformRandomLogitsAreAllValidAndSolvable() throws {
+    /// With the next test, 250 quests from fake logits on every run (the grammar's proof; a
+    /// debug build makes more too slow for CI, and `purr generate --stats` checks 1,000 from the
+    /// real model).
+    @Test func questsFromUniformRandomLogitsAreAllValidAndSolvable() throws {
         let size = try vocabulary().count
-        let requests = requests(600, world: try shippedWorld(), seed: 1)
+        let requests = requests(150, world: try shippedWorld(), seed: 1)
         let result = try generateAndCheck(requests) { UniformLogits(size: size, seed: $0) }
-        print("uniform logits: 600 quests in \(result.attempts) attempts; retried because: \(result.failures)")
-        #expect(result.attempts < 660)
+        print("uniform logits: 150 quests in \(result.attempts) attempts; retried because: \(result.failures)")
+        #expect(result.attempts < 170)
     }
 
     @Test func questsWithTheDefaultProseLimitsAreValidToo() throws {
@@ -88,17 +90,17 @@ import World
         #expect(result.attempts < 70)
     }
 
-    @Test func fourHundredQuestsFromAdversarialLogitsAreAllValidAndSolvable() throws {
+    @Test func questsFromAdversarialLogitsAreAllValidAndSolvable() throws {
         let vocabulary = try vocabulary()
         let world = try shippedWorld()
         var total = 0
         for (index, flavour) in AdversarialLogits.Flavour.allCases.enumerated() {
-            let requests = requests(100, world: world, seed: 1_000 * UInt64(index + 2))
+            let requests = requests(25, world: world, seed: 1_000 * UInt64(index + 2))
             let result = try generateAndCheck(requests, makeSource: { AdversarialLogits(flavour: flavour, vocabulary: vocabulary, seed: $0) })
-            print("adversarial \(flavour): 100 quests in \(result.attempts) attempts; retried because: \(result.failures)")
+            print("adversarial \(flavour): 25 quests in \(result.attempts) attempts; retried because: \(result.failures)")
             total += result.attempts
         }
-        #expect(total < 440)
+        #expect(total < 115)
     }
 
     @Test func aSamplerThatIgnoresTheMaskIsOverruledAndCounted() throws {

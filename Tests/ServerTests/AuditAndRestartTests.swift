@@ -173,3 +173,40 @@ import World
         }
     }
 }
+
+@Suite struct ModelStartupTests {
+    @Test("A missing model directory stops start-up with the path named")
+    func missingModel() async throws {
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        config.model.path = "assets/models/does-not-exist"
+        let world = try ServerApp.loadWorld(config)
+        #expect { try ServerApp.makeGenerator(config, world: world, logger: Logger(label: "t")) } throws: { e in
+            (e as? StartupError)?.message.contains("does-not-exist") == true
+        }
+    }
+
+    @Test("A corrupt model file stops start-up with the file named")
+    func corruptModel() async throws {
+        let dir = NSTemporaryDirectory() + "purr-model-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "{\"model_type\": \"llama\"}".write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/model.safetensors"))
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        config.model.path = dir
+        let world = try ServerApp.loadWorld(config)
+        #expect { try ServerApp.makeGenerator(config, world: world, logger: Logger(label: "t")) } throws: { e in
+            (e as? StartupError)?.message.contains(dir) == true
+        }
+    }
+
+    @Test("An unknown generator name is refused")
+    func unknownGenerator() throws {
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        config.model.generator = "oracle"
+        let world = try ServerApp.loadWorld(config)
+        #expect(throws: StartupError.self) { try ServerApp.makeGenerator(config, world: world, logger: Logger(label: "t")) }
+    }
+}

@@ -49,6 +49,9 @@ final class IntegrationServer: Sendable {
         config.worldOverrides.maxSpeed = walkingSpeed
         config.worldOverrides.minReportInterval = 0.005
         config.dev = true
+        // The rule-based generator keeps these tests fast in a debug build; the trained
+        // model has its own tests (QuestModelTests, ServerModelTests).
+        config.model.generator = "grammar"
         configure(&config)
         let logger = Logger(label: "integration") { _ in SwiftLogNoOpLogHandler() }
         let app = try await ServerApp.start(config: config, logger: logger)

@@ -90,7 +90,9 @@ public struct SafeTensors: Sendable {
             }
             infos.append(try Self.parseTensor(name: name, value: value, dataLength: dataLength, path: path))
         }
-        infos.sort { ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name) }
+        infos.sort {
+            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name)
+        }
         for (a, b) in zip(infos, infos.dropFirst()) where b.dataOffsets.lowerBound < a.dataOffsets.upperBound {
             throw .dataOffsetsOverlap(file: path, first: a.name, second: b.name)
         }
@@ -126,7 +128,8 @@ public struct SafeTensors: Sendable {
             byteCount = product
         }
         guard end - begin == byteCount else {
-            throw .dataOffsetsOutOfRange(file: path, name: name, detail: "\(end - begin) bytes for shape \(shape) of \(dtype), which needs \(byteCount)")
+            throw .dataOffsetsOutOfRange(
+                file: path, name: name, detail: "\(end - begin) bytes for shape \(shape) of \(dtype), which needs \(byteCount)")
         }
         return TensorInfo(name: name, dtype: dtype, shape: shape, dataOffsets: begin..<end)
     }
@@ -144,7 +147,9 @@ public struct SafeTensors: Sendable {
     }
 
     /// Copies an F32 tensor's data into `destination` (which must hold `info.shape` elements).
+    /// - Precondition: `info` is one of ``tensors`` and its dtype is "F32".
     public func copyFloat32(_ info: TensorInfo, into destination: UnsafeMutablePointer<Float>) {
+        precondition(info.dtype == "F32" && self.info(info.name) == info, "copyFloat32: not an F32 tensor of this file")
         let count = info.dataOffsets.count / 4
         bytes.withUnsafeBytes { raw in
             let src = raw.baseAddress! + dataStart + info.dataOffsets.lowerBound
@@ -191,7 +196,7 @@ public struct SafeTensors: Sendable {
         out.append(json)
         for t in tensors {
             #if _endian(little)
-            if let base = t.data.baseAddress { out.append(UnsafeBufferPointer(start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), count: t.data.count * 4)) }
+            out.append(contentsOf: UnsafeRawBufferPointer(t.data))
             #else
             for f in t.data { withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
             #endif

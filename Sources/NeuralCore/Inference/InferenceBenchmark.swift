@@ -5,8 +5,10 @@
 /// and top-p 0.9 (run.c's defaults); the clock starts after the first forward pass and the
 /// rate is `(tokens − 1) / elapsed`, as run.c counts. Batched: `streams` independent streams
 /// generate together through ``InferenceSession/step(tokens:streams:)``; the rate counts every
-/// stream's tokens. Each figure is the median of `runs` runs, fp32 and int8 runs alternating
-/// so that both see the same machine noise.
+/// stream's tokens; the batch samples its streams in parallel (``InferenceSession/sample(_:samplers:masks:into:)``).
+/// Each figure is the median of `runs` runs, fp32 and int8 runs alternating so that both see the
+/// same machine noise. Quality: each measured configuration against an exact one (fp32 weights,
+/// fp32 KV cache) on the same tokens.
 public enum InferenceBenchmark {
     public struct Options: Sendable, Hashable {
         public var config: LlamaConfig
@@ -17,9 +19,12 @@ public enum InferenceBenchmark {
         public var runs: Int
         public var seed: UInt64
         public var formats: [InferenceSession.WeightFormat]
+        public var kvCache: InferenceSession.KVCacheFormat
 
         public init(config: LlamaConfig = .r7, threads: Int = 2, streams: Int = 8, tokens: Int? = nil,
-                    runs: Int = 5, seed: UInt64 = 1, formats: [InferenceSession.WeightFormat] = [.fp32, .int8]) {
+                    runs: Int = 5, seed: UInt64 = 1, formats: [InferenceSession.WeightFormat] = [.fp32, .int8],
+                    kvCache: InferenceSession.KVCacheFormat = .int16) {
+            self.kvCache = kvCache
             self.config = config
             self.threads = threads
             self.streams = streams
@@ -37,18 +42,20 @@ public enum InferenceBenchmark {
         public var batched: [Double]
         /// Bytes of projection weights read per decoded token.
         public var weightBytes: Int
+        /// Logits against the exact configuration.
+        public var quality: Quality
 
         public var singleStreamMedian: Double { InferenceBenchmark.median(singleStream) }
         public var batchedMedian: Double { InferenceBenchmark.median(batched) }
     }
 
-    /// How far int8 logits are from fp32 on the same token sequence.
+    /// How far a configuration's logits are from a reference's on the same token sequence.
     public struct Quality: Sendable, Hashable {
-        /// Positions compared (a greedy fp32 generation, fed to both formats).
+        /// Positions compared (a greedy generation of the reference, fed to both).
         public var positions: Int
-        /// Largest |logit_int8 − logit_fp32| over every position and token.
+        /// Largest |logit − reference logit| over every position and token.
         public var maxLogitDifference: Float
-        /// Spread of the fp32 logits (max − min over the run), to read the difference against.
+        /// Spread of the reference logits (max − min over the run), to read the difference against.
         public var logitRange: Float
         /// Share of positions where both formats' greedy choice is the same token.
         public var greedyAgreement: Double
@@ -60,7 +67,6 @@ public enum InferenceBenchmark {
         public var options: Options
         public var threads: Int
         public var measurements: [Measurement]
-        public var quality: Quality?
 
         public var description: String {
             let tokens = options.tokens ?? options.config.seqLen
@@ -72,10 +78,9 @@ public enum InferenceBenchmark {
                     + "(weights \(fixed(Double(m.weightBytes) / 1e6, 1)) MB read per token)")
                 lines.append("  runs, 1 stream: " + m.singleStream.map { fixed($0, 0) }.joined(separator: " "))
                 lines.append("  runs, \(options.streams) streams: " + m.batched.map { fixed($0, 0) }.joined(separator: " "))
-            }
-            if let q = quality {
-                lines.append("int8 vs fp32 over \(q.positions) positions: max |Δlogit| \(fixed(Double(q.maxLogitDifference), 4)) "
-                    + "(fp32 logits span \(fixed(Double(q.logitRange), 2))), greedy agreement \(fixed(q.greedyAgreement * 100, 1))%, "
+                let q = m.quality
+                lines.append("  vs exact fp32 (fp32 KV) over \(q.positions) positions: max |Δlogit| \(fixed(Double(q.maxLogitDifference), 4)) "
+                    + "(logits span \(fixed(Double(q.logitRange), 2))), greedy agreement \(fixed(q.greedyAgreement * 100, 1))%, "
                     + "free-running greedy " + (q.firstDivergence.map { "first differs at position \($0)" } ?? "identical"))
             }
             return lines.joined(separator: "\n")
@@ -90,13 +95,17 @@ public enum InferenceBenchmark {
         guard tokens >= 2, tokens <= c.seqLen else { throw .invalidOption("tokens must be in 2...\(c.seqLen)") }
         guard options.runs >= 1, options.streams >= 1 else { throw .invalidOption("runs and streams must be at least 1") }
         let store = randomParameters(config: c, seed: options.seed)
+        let exact = try InferenceSession(parameters: store, options: .init(
+            maxStreams: 1, maxSeq: tokens, threads: options.threads, weights: .fp32, kvCache: .fp32))
         var sessions: [InferenceSession] = []
+        var measurements: [Measurement] = []
         for format in options.formats {
-            sessions.append(try InferenceSession(parameters: store, options: .init(
-                maxStreams: options.streams, maxSeq: tokens, threads: options.threads, weights: format)))
-        }
-        var measurements = sessions.map {
-            Measurement(format: $0.options.weights, singleStream: [], batched: [], weightBytes: $0.weights.projectionBytes)
+            let session = try InferenceSession(parameters: store, options: .init(
+                maxStreams: options.streams, maxSeq: tokens, threads: options.threads, weights: format, kvCache: options.kvCache))
+            sessions.append(session)
+            measurements.append(Measurement(format: format, singleStream: [], batched: [],
+                                            weightBytes: session.weights.projectionBytes,
+                                            quality: try compare(reference: exact, candidate: session, tokens: tokens)))
         }
         for run in 0..<options.runs {
             for (i, session) in sessions.enumerated() {
@@ -108,13 +117,7 @@ public enum InferenceBenchmark {
                           + "\(options.streams) streams \(fixed(batched, 0)) tok/s")
             }
         }
-        var quality: Quality?
-        if let fp32 = sessions.first(where: { $0.options.weights == .fp32 }),
-           let int8 = sessions.first(where: { $0.options.weights == .int8 }) {
-            quality = try compare(reference: fp32, candidate: int8, tokens: tokens)
-        }
-        return Report(options: options, threads: sessions.first?.threadCount ?? options.threads,
-                      measurements: measurements, quality: quality)
+        return Report(options: options, threads: sessions.first?.threadCount ?? options.threads, measurements: measurements)
     }
 
     /// Tokens per second generating one stream, as run.c measures.
@@ -140,9 +143,10 @@ public enum InferenceBenchmark {
         var logits = try session.step(tokens: next, streams: ids)
         let start = ContinuousClock.now
         for _ in 1..<tokens {
-            for s in 0..<streams {
-                let row = UnsafeBufferPointer(rebasing: logits[(s * vocab)..<((s + 1) * vocab)])
-                next[s] = (try? samplers[s].sample(row)) ?? 0
+            do {
+                try session.sample(logits, samplers: &samplers, into: &next)
+            } catch {
+                for s in 0..<streams { next[s] = 0 }
             }
             logits = try session.step(tokens: next, streams: ids)
         }

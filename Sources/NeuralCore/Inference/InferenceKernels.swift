@@ -30,24 +30,6 @@ enum InferenceKernels {
         return sum
     }
 
-    /// `y[i] += alpha · x[i]` over `n` floats.
-    @inline(__always)
-    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
-        let a = SIMD8<Float>(repeating: alpha)
-        var i = 0
-        while i &+ 8 <= n {
-            let v = ry.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-                + a * rx.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-            ry.storeBytes(of: v, toByteOffset: i &* 4, as: SIMD8<Float>.self)
-            i &+= 8
-        }
-        while i < n {
-            y[i] += alpha * x[i]
-            i &+= 1
-        }
-    }
-
     /// RMSNorm, Hugging Face Llama convention: `y = x · rsqrt(mean(x²) + eps) · w`.
     // input (n) -> output (n); `y` may equal `x`
     @inline(__always)

@@ -15,9 +15,12 @@ import Darwin
 /// logits = try session.step(tokens: [next], streams: [0])
 /// ```
 ///
-/// Why one session serves many players: a decode step reads every weight once whatever the
-/// batch, so the projections of all active streams are one `sgemm` (or one int8 pass) each;
-/// only attention is per stream, over that stream's own cache.
+/// Why one session serves many players: a decode step's cost is dominated by the weights, and
+/// a batched step streams each weight block once per thread for all of that thread's streams
+/// (one `sgemm`, or an int8 kernel that uses each weight load for four inputs); only attention
+/// is per stream, over that stream's own cache. On R7 with int8 weights, 8 streams together
+/// give about 1.3× the tokens per CPU-second of one: the SSE2 kernels are bound by multiply
+/// throughput more than by memory, so sharing weight loads buys less than with fp32.
 ///
 /// The math is the Hugging Face Llama forward pass (see ``InferenceKernels``), so logits agree
 /// with the trainer's and with `transformers` to float rounding (int8 weights: see
@@ -28,8 +31,9 @@ import Darwin
 /// session lives. Returned logits are borrowed: they stay valid until the next `prefill`,
 /// `step` or the session's end; copy them to keep them.
 ///
-/// The session calls `openblas_set_num_threads(1)` before each forward pass: it parallelises
-/// itself (``Options/threads``), and OpenBLAS threads inside its workers would only fight them.
+/// With fp32 weights the session calls `openblas_set_num_threads(1)` before each forward pass:
+/// it parallelises itself (``Options/threads``), and OpenBLAS threads inside its workers would
+/// only fight them. The int8 path does not use OpenBLAS at all.
 public final class InferenceSession {
     /// How projection weights are stored while generating.
     public enum WeightFormat: String, Sendable, CaseIterable, Codable {
@@ -37,6 +41,15 @@ public final class InferenceSession {
         case fp32
         /// int8 with one scale per output row, activations int16; a quarter of the bytes.
         case int8
+    }
+
+    /// How the KV cache stores keys and values (see ``InferenceKVCache``).
+    public enum KVCacheFormat: String, Sendable, CaseIterable, Codable {
+        /// Float32: logits equal a full recompute up to float rounding.
+        case fp32
+        /// int16 with a scale per position and head: half the bytes, `pmaddwd` products;
+        /// logits within ~1e-3 of fp32 (4e-4 on R7 with random weights).
+        case int16
     }
 
     public struct Options: Sendable, Hashable {
@@ -47,17 +60,20 @@ public final class InferenceSession {
         /// Threads for the forward pass, the caller's included.
         public var threads: Int
         public var weights: WeightFormat
+        public var kvCache: KVCacheFormat
         /// With int8 weights, also quantise the tied output head (the largest matrix).
         public var quantizeHead: Bool
         /// Prompt tokens per prefill pass; bounds activation memory, keeps `sgemm` efficient.
         public var prefillChunk: Int
 
         public init(maxStreams: Int = 8, maxSeq: Int? = nil, threads: Int = 2,
-                    weights: WeightFormat = .int8, quantizeHead: Bool = true, prefillChunk: Int = 64) {
+                    weights: WeightFormat = .int8, kvCache: KVCacheFormat = .int16, quantizeHead: Bool = true,
+                    prefillChunk: Int = 64) {
             self.maxStreams = maxStreams
             self.maxSeq = maxSeq
             self.threads = threads
             self.weights = weights
+            self.kvCache = kvCache
             self.quantizeHead = quantizeHead
             self.prefillChunk = prefillChunk
         }
@@ -71,15 +87,15 @@ public final class InferenceSession {
     public var parameters: ParameterStore { weights.store }
 
     let weights: InferenceWeights
+    /// Whether any product goes through OpenBLAS (fp32 weights). Only then is its thread count
+    /// touched: even setting it wakes OpenBLAS's idle threads, which then spin for a while.
+    private let usesBLAS: Bool
     private let pool: InferenceThreadPool
     /// Rows one forward pass can hold: `max(maxStreams, prefillChunk)`.
     private let capacity: Int
     private let qkvWidth: Int
 
-    // KV cache. Keys transposed per kv head, [layer][stream][kvHead][headDim][maxSeq], so that
-    // attention scores are contiguous loads; values [layer][stream][position][kvDim].
-    private let keyCache: UnsafeMutablePointer<Float>
-    private let valueCache: UnsafeMutablePointer<Float>
+    private let cache: InferenceKVCache
     private var positions: [Int]
 
     // Activations, `capacity` rows each.
@@ -90,13 +106,14 @@ public final class InferenceSession {
     private let gate: UnsafeMutablePointer<Float>    // (rows, hidden); SwiGLU output in place
     private let up: UnsafeMutablePointer<Float>      // (rows, hidden)
     private let logitBuffer: UnsafeMutablePointer<Float> // (maxStreams, vocab)
-    private let scores: UnsafeMutablePointer<Float>  // (threads, maxSeq)
+    private let scratch: [InferenceKVCache.Scratch]  // one per thread
     private let quantized: Int16Activations
     private let ropeCos: UnsafeMutablePointer<Float> // (maxSeq, headDim/2)
     private let ropeSin: UnsafeMutablePointer<Float>
     private let rowStream: UnsafeMutablePointer<Int>
     private let rowPosition: UnsafeMutablePointer<Int>
     private let rowToken: UnsafeMutablePointer<Int32>
+    private let sampleErrors: UnsafeMutablePointer<SamplingError?>
 
     /// Builds the session, quantising weights if asked; allocates every buffer it will use.
     ///
@@ -116,6 +133,7 @@ public final class InferenceSession {
         self.maxSeq = maxSeq
         weights = try InferenceWeights(store: parameters, format: options.weights, quantizeHead: options.quantizeHead)
         pool = InferenceThreadPool(threadCount: options.threads)
+        usesBLAS = options.weights == .fp32 || !options.quantizeHead
         capacity = max(options.maxStreams, options.prefillChunk)
         qkvWidth = c.dim + 2 * c.kvDim
 
@@ -124,9 +142,9 @@ public final class InferenceSession {
             p.initialize(repeating: 0, count: max(1, count))
             return p
         }
-        let cacheCount = c.layers * maxStreams * maxSeq * c.kvDim
-        keyCache = buffer(cacheCount)
-        valueCache = buffer(cacheCount)
+        let cache = InferenceKVCache(format: options.kvCache, layers: c.layers, streams: maxStreams, maxSeq: maxSeq,
+                                     kvHeads: c.kvHeads, headDim: c.headDim)
+        self.cache = cache
         positions = Array(repeating: 0, count: maxStreams)
         x = buffer(capacity * c.dim)
         xb = buffer(capacity * c.dim)
@@ -135,11 +153,13 @@ public final class InferenceSession {
         gate = buffer(capacity * c.hidden)
         up = buffer(capacity * c.hidden)
         logitBuffer = buffer(maxStreams * c.vocab)
-        scores = buffer(options.threads * maxSeq)
+        scratch = (0..<options.threads).map { _ in InferenceKVCache.Scratch(seqStride: cache.seqStride, headDim: c.headDim) }
         quantized = Int16Activations(capacity: capacity, maxWidth: max(c.dim, c.hidden))
         rowStream = buffer(capacity)
         rowPosition = buffer(capacity)
         rowToken = buffer(capacity, Int32.self)
+        sampleErrors = .allocate(capacity: options.maxStreams)
+        sampleErrors.initialize(repeating: nil, count: options.maxStreams)
 
         // Rotary tables: cos/sin of pos · θ^(−2i/headDim). Frequencies and angles are rounded to
         // Float32 where `transformers` computes them in float32, so positions late in the
@@ -159,12 +179,14 @@ public final class InferenceSession {
     }
 
     deinit {
-        for p in [keyCache, valueCache, x, xb, qkv, att, gate, up, logitBuffer, scores, ropeCos, ropeSin] {
+        for p in [x, xb, qkv, att, gate, up, logitBuffer, ropeCos, ropeSin] {
             p.deallocate()
         }
         rowStream.deallocate()
         rowPosition.deallocate()
         rowToken.deallocate()
+        sampleErrors.deinitialize(count: maxStreams)
+        sampleErrors.deallocate()
     }
 
     /// Threads that actually run the forward pass (fewer than asked if the system refused some).
@@ -220,7 +242,7 @@ public final class InferenceSession {
     /// logits as `[streams.count × vocab]` row-major floats (row `i` belongs to `streams[i]`),
     /// borrowed until the next call.
     ///
-    /// Each stream is at its own position; all projections run once over the whole batch.
+    /// Each stream is at its own position; the projections run over the whole batch at once.
     ///
     /// - Throws: ``InferenceError`` for mismatched lengths, a repeated or unknown stream, a token
     ///   outside the vocabulary or a full stream; then no stream advances.
@@ -247,6 +269,41 @@ public final class InferenceSession {
         return UnsafeBufferPointer(start: logitBuffer, count: n * config.vocab)
     }
 
+    /// Samples one token from each row of `logits` (the result of ``step(tokens:streams:)``),
+    /// rows spread over the session's threads: row `i` uses `samplers[i]` and `masks?[i]`, and
+    /// its token goes to `tokens[i]`.
+    ///
+    /// With a batch of streams, sampling is per row and otherwise runs on one thread while the
+    /// others wait for the next step.
+    ///
+    /// - Throws: the first row's ``SamplingError`` (every row is still attempted), or
+    ///   ``SamplingError/vocabMismatch(expected:got:)`` when the counts do not match.
+    public func sample(_ logits: UnsafeBufferPointer<Float>, samplers: inout [Sampler], masks: [TokenMask?]? = nil,
+                       into tokens: inout [Int32]) throws(SamplingError) {
+        let vocab = config.vocab
+        let rows = samplers.count
+        guard rows <= maxStreams, logits.count == rows * vocab, tokens.count == rows,
+              masks == nil || masks?.count == rows, let base = logits.baseAddress else {
+            throw .vocabMismatch(expected: rows * vocab, got: logits.count)
+        }
+        let errors = sampleErrors
+        samplers.withUnsafeMutableBufferPointer { samplerBuffer in
+            tokens.withUnsafeMutableBufferPointer { tokenBuffer in
+                let samplerRows = samplerBuffer.baseAddress!, out = tokenBuffer.baseAddress!
+                pool.run(chunks: rows) { r, _ in
+                    do throws(SamplingError) {
+                        out[r] = try samplerRows[r].sample(UnsafeBufferPointer(start: base + r * vocab, count: vocab),
+                                                           mask: masks?[r] ?? nil)
+                        errors[r] = nil
+                    } catch {
+                        errors[r] = error
+                    }
+                }
+            }
+        }
+        for r in 0..<rows { if let error = errors[r] { throw error } }
+    }
+
     // MARK: - Forward pass
 
     private enum LogitRows { case none, lastRow, allRows }
@@ -255,69 +312,118 @@ public final class InferenceSession {
     /// `rowToken`. Writes each row's K/V into its stream's cache at its position; attention of a
     /// row covers its stream's positions `0...position`, which includes earlier rows of the
     /// same prefill chunk.
+    ///
+    /// Two ways to spread it over the threads:
+    /// - A decode step of at least four rows per thread (every row its own stream) gives each
+    ///   thread whole rows, start to finish: no row reads another's state, so the step is one
+    ///   parallel region, and each thread's int8 products still use four inputs per weight
+    ///   load. The weights are read once per thread, which the compute-bound batched kernel
+    ///   can afford.
+    /// - Otherwise (one stream, small batches, prefill) every product is split by output rows,
+    ///   in ~30 regions per step, with the per-row work between them on the calling thread.
     private func forward(rows n: Int, logits: LogitRows) {
+        if usesBLAS { openblas_set_num_threads(1) }
+        for r in 0..<n {
+            (x + r * config.dim).update(from: weights.embedding + Int(rowToken[r]) * config.dim, count: config.dim)
+        }
+        let threads = pool.activeThreads
+        if logits == .allRows, threads > 1, n >= 4 * threads {
+            pool.run(chunks: threads) { group, thread in
+                let lo = n * group / threads, hi = n * (group + 1) / threads
+                self.forwardRows(lo..<hi, thread: thread)
+            }
+        } else {
+            forwardSplittingOutputs(rows: n, logits: logits)
+        }
+    }
+
+    /// Rows `rows`, every layer and the head, on the calling thread.
+    private func forwardRows(_ rows: Range<Int>, thread: Int) {
         let c = config
         let dim = c.dim, hidden = c.hidden
-        openblas_set_num_threads(1)
-
-        // Embedding lookup: x[r] = E[token].
-        for r in 0..<n {
-            (x + r * dim).update(from: weights.embedding + Int(rowToken[r]) * dim, count: dim)
+        let first = rows.lowerBound
+        for (l, layer) in weights.layers.enumerated() {
+            normRows(rows, weight: layer.inputNorm)
+            prepare(layer.qkv, input: xb, rows: rows)
+            project(layer.qkv, input: xb, rows: rows, outputs: 0..<qkvWidth, into: qkv, ldy: qkvWidth, accumulate: false)
+            writeCache(layer: l, rows: rows)
+            for task in (first * c.heads)..<(rows.upperBound * c.heads) { attention(layer: l, task: task, thread: thread) }
+            prepare(layer.o, input: att, rows: rows)
+            project(layer.o, input: att, rows: rows, outputs: 0..<dim, into: x, ldy: dim, accumulate: true)
+            normRows(rows, weight: layer.postNorm)
+            prepare(layer.gate, input: xb, rows: rows)
+            project(layer.gate, input: xb, rows: rows, outputs: 0..<hidden, into: gate, ldy: hidden, accumulate: false)
+            project(layer.up, input: xb, rows: rows, outputs: 0..<hidden, into: up, ldy: hidden, accumulate: false)
+            for r in rows { InferenceKernels.swiglu(gate + r * hidden, up + r * hidden, hidden) }
+            prepare(layer.down, input: gate, rows: rows)
+            project(layer.down, input: gate, rows: rows, outputs: 0..<dim, into: x, ldy: dim, accumulate: true)
         }
+        for r in rows {
+            InferenceKernels.rmsnorm(x + r * dim, weight: weights.finalNorm, eps: c.normEps, into: xb + r * dim, dim)
+        }
+        prepare(weights.head, input: xb, rows: rows)
+        project(weights.head, input: xb, rows: rows, outputs: 0..<c.vocab, into: logitBuffer, ldy: c.vocab, accumulate: false)
+    }
 
+    /// Every product split by output rows over the threads.
+    private func forwardSplittingOutputs(rows n: Int, logits: LogitRows) {
+        let c = config
+        let dim = c.dim, hidden = c.hidden
+        let all = 0..<n
         let size = InferenceSession.rowsPerChunk
         for (l, layer) in weights.layers.enumerated() {
             // Attention block: x += o(attention(rope(q), rope(k), v)) over rmsnorm(x).
-            normRows(n, weight: layer.inputNorm)
-            prepare(layer.qkv, input: xb, rows: n)
+            normRows(all, weight: layer.inputNorm)
+            prepare(layer.qkv, input: xb, rows: all)
             pool.run(chunks: InferenceThreadPool.chunks(qkvWidth, size: size)) { chunk, _ in
-                let rows = InferenceThreadPool.rows(self.qkvWidth, chunk: chunk, size: size)
-                self.project(layer.qkv, input: self.xb, rows: n, outputs: rows, into: self.qkv, ldy: self.qkvWidth, accumulate: false)
+                let outputs = InferenceThreadPool.rows(self.qkvWidth, chunk: chunk, size: size)
+                self.project(layer.qkv, input: self.xb, rows: all, outputs: outputs, into: self.qkv, ldy: self.qkvWidth, accumulate: false)
             }
-            writeCache(layer: l, rows: n)
+            writeCache(layer: l, rows: all)
             pool.run(chunks: n * c.heads) { task, thread in self.attention(layer: l, task: task, thread: thread) }
-            prepare(layer.o, input: att, rows: n)
+            prepare(layer.o, input: att, rows: all)
             pool.run(chunks: InferenceThreadPool.chunks(dim, size: size)) { chunk, _ in
-                let rows = InferenceThreadPool.rows(dim, chunk: chunk, size: size)
-                self.project(layer.o, input: self.att, rows: n, outputs: rows, into: self.x, ldy: dim, accumulate: true)
+                let outputs = InferenceThreadPool.rows(dim, chunk: chunk, size: size)
+                self.project(layer.o, input: self.att, rows: all, outputs: outputs, into: self.x, ldy: dim, accumulate: true)
             }
 
             // MLP block: x += down(silu(gate(h)) ⊙ up(h)), h = rmsnorm(x).
-            normRows(n, weight: layer.postNorm)
-            prepare(layer.gate, input: xb, rows: n)
+            normRows(all, weight: layer.postNorm)
+            prepare(layer.gate, input: xb, rows: all)
             pool.run(chunks: InferenceThreadPool.chunks(hidden, size: size)) { chunk, _ in
-                let rows = InferenceThreadPool.rows(hidden, chunk: chunk, size: size)
-                self.project(layer.gate, input: self.xb, rows: n, outputs: rows, into: self.gate, ldy: hidden, accumulate: false)
-                self.project(layer.up, input: self.xb, rows: n, outputs: rows, into: self.up, ldy: hidden, accumulate: false)
-                for r in 0..<n {
-                    let o = r * hidden + rows.lowerBound
-                    InferenceKernels.swiglu(self.gate + o, self.up + o, rows.count)
+                let outputs = InferenceThreadPool.rows(hidden, chunk: chunk, size: size)
+                self.project(layer.gate, input: self.xb, rows: all, outputs: outputs, into: self.gate, ldy: hidden, accumulate: false)
+                self.project(layer.up, input: self.xb, rows: all, outputs: outputs, into: self.up, ldy: hidden, accumulate: false)
+                for r in all {
+                    let o = r * hidden + outputs.lowerBound
+                    InferenceKernels.swiglu(self.gate + o, self.up + o, outputs.count)
                 }
             }
-            prepare(layer.down, input: gate, rows: n)
+            prepare(layer.down, input: gate, rows: all)
             pool.run(chunks: InferenceThreadPool.chunks(dim, size: size)) { chunk, _ in
-                let rows = InferenceThreadPool.rows(dim, chunk: chunk, size: size)
-                self.project(layer.down, input: self.gate, rows: n, outputs: rows, into: self.x, ldy: dim, accumulate: true)
+                let outputs = InferenceThreadPool.rows(dim, chunk: chunk, size: size)
+                self.project(layer.down, input: self.gate, rows: all, outputs: outputs, into: self.x, ldy: dim, accumulate: true)
             }
         }
 
-        // Final norm and the tied head, only for the rows whose logits are wanted.
-        let first: Int
+        // Final norm and the tied head, only for the rows whose logits are wanted; their
+        // logits go to the first rows of the logit buffer.
+        let wanted: Range<Int>
         switch logits {
         case .none: return
-        case .lastRow: first = n - 1
-        case .allRows: first = 0
+        case .lastRow: wanted = (n - 1)..<n
+        case .allRows: wanted = all
         }
-        let count = n - first
-        for r in 0..<count {
-            InferenceKernels.rmsnorm(x + (first + r) * dim, weight: weights.finalNorm, eps: c.normEps, into: xb + r * dim, dim)
+        for (i, r) in wanted.enumerated() {
+            InferenceKernels.rmsnorm(x + r * dim, weight: weights.finalNorm, eps: c.normEps, into: xb + i * dim, dim)
         }
         let head = weights.head
-        prepare(head, input: xb, rows: count)
+        let rows = 0..<wanted.count
+        prepare(head, input: xb, rows: rows)
         let headSize = 2 * size
         pool.run(chunks: InferenceThreadPool.chunks(c.vocab, size: headSize)) { chunk, _ in
-            let rows = InferenceThreadPool.rows(c.vocab, chunk: chunk, size: headSize)
-            self.project(head, input: self.xb, rows: count, outputs: rows, into: self.logitBuffer, ldy: c.vocab, accumulate: false)
+            let outputs = InferenceThreadPool.rows(c.vocab, chunk: chunk, size: headSize)
+            self.project(head, input: self.xb, rows: rows, outputs: outputs, into: self.logitBuffer, ldy: c.vocab, accumulate: false)
         }
     }
 
@@ -325,72 +431,64 @@ public final class InferenceSession {
     /// little, large enough that claiming a chunk costs nothing by comparison.
     static let rowsPerChunk = 32
 
-    /// `xb[r] = rmsnorm(x[r]) · weight` for the first `n` rows.
-    private func normRows(_ n: Int, weight: UnsafePointer<Float>) {
+    /// `xb[r] = rmsnorm(x[r]) · weight` for `rows`.
+    private func normRows(_ rows: Range<Int>, weight: UnsafePointer<Float>) {
         let dim = config.dim
-        for r in 0..<n {
+        for r in rows {
             InferenceKernels.rmsnorm(x + r * dim, weight: weight, eps: config.normEps, into: xb + r * dim, dim)
         }
     }
 
-    /// Quantises the input once for all threads when the projection is int8.
-    private func prepare(_ p: InferenceWeights.Projection, input: UnsafeMutablePointer<Float>, rows n: Int) {
-        if p.int8 != nil { quantized.quantize(input, count: n, width: p.cols, ldx: p.cols) }
+    /// Quantises `input`'s `rows` once for all threads when the projection is int8.
+    private func prepare(_ p: InferenceWeights.Projection, input: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+        if p.int8 != nil {
+            quantized.quantize(input + rows.lowerBound * p.cols, rows: rows, width: p.cols, ldx: p.cols)
+        }
     }
 
-    /// `y[r, o] (+)= Σ_i W[o, i] · input[r, i]` for output columns `outputs` of all `n` rows.
-    private func project(_ p: InferenceWeights.Projection, input: UnsafeMutablePointer<Float>, rows n: Int,
+    /// `y[r, o] (+)= Σ_i W[o, i] · input[r, i]` for output columns `outputs` of input `rows`
+    /// (`input` and `y` are indexed by row: row `r` at `r · cols` and `r · ldy`).
+    private func project(_ p: InferenceWeights.Projection, input: UnsafeMutablePointer<Float>, rows: Range<Int>,
                          outputs: Range<Int>, into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
-        guard !outputs.isEmpty else { return }
+        guard !outputs.isEmpty, !rows.isEmpty else { return }
+        let yRows = y + rows.lowerBound * ldy
         if let q = p.int8 {
-            q.multiply(quantized, rows: outputs, into: y, ldy: ldy, accumulate: accumulate)
+            q.multiply(quantized, inputs: rows, rows: outputs, into: yRows, ldy: ldy, accumulate: accumulate)
             return
         }
         let k = p.cols
         let w = p.fp32 + outputs.lowerBound * k
+        let a = input + rows.lowerBound * k
         let beta: Float = accumulate ? 1 : 0
-        if n == 1 {
+        if rows.count == 1 {
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs.count), Int32(k), 1, w, Int32(k),
-                        input, 1, beta, y + outputs.lowerBound, 1)
+                        a, 1, beta, yRows + outputs.lowerBound, 1)
         } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outputs.count), Int32(k), 1,
-                        input, Int32(k), w, Int32(k), beta, y + outputs.lowerBound, Int32(ldy))
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(outputs.count), Int32(k), 1,
+                        a, Int32(k), w, Int32(k), beta, yRows + outputs.lowerBound, Int32(ldy))
         }
     }
 
-    /// Rotates q and k of every row at its position and stores k and v in the cache.
-    private func writeCache(layer l: Int, rows n: Int) {
+    /// Rotates q and k of `rows` at their positions and stores k and v in the cache.
+    private func writeCache(layer l: Int, rows: Range<Int>) {
         let c = config
         let half = c.headDim / 2
-        for r in 0..<n {
+        for r in rows {
             let row = qkv + r * qkvWidth
             let pos = rowPosition[r]
             let cos = UnsafePointer(ropeCos + pos * half), sin = UnsafePointer(ropeSin + pos * half)
             InferenceKernels.rope(row, heads: c.heads, headDim: c.headDim, cos: cos, sin: sin)
             InferenceKernels.rope(row + c.dim, heads: c.kvHeads, headDim: c.headDim, cos: cos, sin: sin)
-            let base = cacheOffset(layer: l, stream: rowStream[r])
-            let k = row + c.dim
-            let keys = keyCache + base + pos
-            for i in 0..<c.kvDim { keys[i * maxSeq] = k[i] }
-            (valueCache + base + pos * c.kvDim).update(from: row + c.dim + c.kvDim, count: c.kvDim)
+            cache.write(layer: l, stream: rowStream[r], position: pos, key: row + c.dim, value: row + c.dim + c.kvDim)
         }
-    }
-
-    @inline(__always)
-    private func cacheOffset(layer l: Int, stream s: Int) -> Int {
-        (l * maxStreams + s) * maxSeq * config.kvDim
     }
 
     /// Attention of one (row, head) task: `task = row · heads + head`.
     private func attention(layer l: Int, task: Int, thread: Int) {
         let c = config
-        let headDim = c.headDim, group = c.heads / c.kvHeads
         let r = task / c.heads, h = task % c.heads
-        let block = cacheOffset(layer: l, stream: rowStream[r])
-        let kvHead = h / group
-        InferenceKernels.attend(
-            query: qkv + r * qkvWidth + h * headDim, keysT: keyCache + block + kvHead * headDim * maxSeq,
-            ldk: maxSeq, values: valueCache + block + kvHead * headDim, rowStride: c.kvDim, count: rowPosition[r] + 1, headDim: headDim, scale: 1 / Float(headDim).squareRoot(),
-            scores: scores + thread * maxSeq, into: att + r * c.dim + h * headDim)
+        cache.attend(layer: l, stream: rowStream[r], kvHead: h / (c.heads / c.kvHeads),
+                     query: qkv + r * qkvWidth + h * c.headDim, count: rowPosition[r] + 1,
+                     scratch: scratch[thread], into: att + r * c.dim + h * c.headDim)
     }
 }

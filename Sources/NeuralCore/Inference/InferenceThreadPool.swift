@@ -125,11 +125,28 @@ final class InferenceThreadPool {
     /// threads (`thread` in `0..<activeThreads` names the one running it, for per-thread
     /// scratch), and returns when all have returned. The calling thread is thread 0.
     func run(chunks: Int, _ body: (_ chunk: Int, _ thread: Int) -> Void) {
-        precondition(chunks < 1 << 16, "too many chunks in one region")
         if threads.isEmpty || chunks <= 1 {
             for c in 0..<chunks { body(c, 0) }
             return
         }
+        // The chunk counter has 16 bits; a larger region runs as several.
+        var first = 0
+        while chunks - first > Self.maxChunks {
+            let offset = first
+            runRegion(chunks: Self.maxChunks) { c, t in body(offset + c, t) }
+            first += Self.maxChunks
+        }
+        let offset = first
+        if offset == 0 {
+            runRegion(chunks: chunks, body)
+        } else {
+            runRegion(chunks: chunks - offset) { c, t in body(offset + c, t) }
+        }
+    }
+
+    private static let maxChunks = 0xFFFF
+
+    private func runRegion(chunks: Int, _ body: (_ chunk: Int, _ thread: Int) -> Void) {
         withoutActuallyEscaping(body) { escapable in
             generation = (generation + 1) & 0xFFFF_FFFF
             let g = generation

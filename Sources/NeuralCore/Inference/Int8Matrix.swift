@@ -66,32 +66,35 @@ final class Int8Matrix {
 
     // MARK: - Kernels
 
-    /// `y[b, r] (+)= Σ_c W[r, c] · x[b, c]` for output rows `rowRange` and all `x.count` inputs.
+    /// `y[i, r] (+)= Σ_c W[r, c] · x[inputs.lowerBound + i, c]` for output rows `rowRange`.
     ///
-    /// `y` is row-major with leading dimension `ldy`; with `accumulate` the product is added
-    /// (the residual connections use this to skip a separate add).
-    func multiply(_ x: Int16Activations, rows rowRange: Range<Int>,
+    /// `y` points at the output row of the first input, row-major with leading dimension
+    /// `ldy`; with `accumulate` the product is added (the residual connections use this to skip
+    /// a separate add).
+    func multiply(_ x: Int16Activations, inputs: Range<Int>, rows rowRange: Range<Int>,
                   into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
-        precondition(x.stride == stride, "activations quantised for a different width")
-        let batch = x.count
+        precondition(stride <= x.rowPitch, "activations quantised for a narrower width")
+        let batch = inputs.count
         let chunks = stride / 16
-        let blocks = x.blocks
-        let xv = UnsafeRawPointer(x.values)
-        let xs = x.scales
+        let blocks = (chunks + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks
+        let xRowBytes = x.rowPitch * 2
+        let xv = UnsafeRawPointer(x.values) + inputs.lowerBound * xRowBytes
+        let xs = x.scales + inputs.lowerBound
+        let xSums = x.sums + inputs.lowerBound * x.maxBlocks
+        let sumPitch = x.maxBlocks
         let wv = UnsafeRawPointer(values)
         var r = rowRange.lowerBound
         let end = rowRange.upperBound
         if batch == 1 {
             // Four weight rows share each activation load.
             let xScale = xs[0]
-            let sums = x.sums
             while r + 4 <= end {
                 var total = SIMD4<Float>()
                 for k in 0..<blocks {
                     let first = k &* Int8Matrix.blockChunks
                     let d = Int8Matrix.dot4(wv + r * stride, stride: stride, x: xv, from: first,
                                             to: min(chunks, first &+ Int8Matrix.blockChunks))
-                    total += SIMD4<Float>(d &- 128 &* sums[k])
+                    total += InferenceSIMD.float(d &- 128 &* xSums[k])
                 }
                 for i in 0..<4 {
                     let v = total[i] * scales[r + i] * xScale
@@ -100,14 +103,13 @@ final class Int8Matrix {
                 r += 4
             }
             while r < end {
-                let v = rowDot(wv + r * stride, input: 0, x) * scales[r]
+                let v = rowDot(wv + r * stride, x: xv, sums: xSums, chunks: chunks, blocks: blocks) * xScale * scales[r]
                 y[r] = accumulate ? y[r] + v : v
                 r += 1
             }
             return
         }
         // Batched: each weight block is loaded and masked once and used by four inputs.
-        let xRowBytes = stride * 2
         while r < end {
             let w = wv + r * stride
             let rowScale = scales[r]
@@ -118,8 +120,8 @@ final class Int8Matrix {
                     let first = k &* Int8Matrix.blockChunks
                     let d = Int8Matrix.dotBatch4(w, x: xv + b * xRowBytes, xRowBytes: xRowBytes, from: first,
                                                  to: min(chunks, first &+ Int8Matrix.blockChunks))
-                    let s = x.sums + b * blocks + k
-                    total += SIMD4<Float>(d &- 128 &* SIMD4(s[0], s[blocks], s[2 * blocks], s[3 * blocks]))
+                    let s = xSums + b * sumPitch + k
+                    total += InferenceSIMD.float(d &- 128 &* SIMD4(s[0], s[sumPitch], s[2 * sumPitch], s[3 * sumPitch]))
                 }
                 for i in 0..<4 {
                     let v = total[i] * rowScale * xs[b + i]
@@ -129,7 +131,8 @@ final class Int8Matrix {
                 b += 4
             }
             while b < batch {
-                let v = rowDot(w, input: b, x) * rowScale
+                let v = rowDot(w, x: xv + b * xRowBytes, sums: xSums + b * sumPitch, chunks: chunks, blocks: blocks)
+                    * rowScale * xs[b]
                 let p = y + b * ldy + r
                 p.pointee = accumulate ? p.pointee + v : v
                 b += 1
@@ -142,26 +145,20 @@ final class Int8Matrix {
     /// int32 (intermediate wrap-around of the biased sum cancels exactly).
     static let blockChunks = 64
 
-    /// One row · input `b`, times that input's scale.
+    /// One row · one input, unscaled.
     @inline(__always)
-    private func rowDot(_ w: UnsafeRawPointer, input b: Int, _ x: Int16Activations) -> Float {
-        let chunks = stride / 16
-        let xv = UnsafeRawPointer(x.values) + b * stride * 2
+    private func rowDot(_ w: UnsafeRawPointer, x: UnsafeRawPointer, sums: UnsafePointer<Int32>, chunks: Int, blocks: Int) -> Float {
         var total: Float = 0
-        for k in 0..<x.blocks {
+        for k in 0..<blocks {
             let first = k &* Int8Matrix.blockChunks
-            let d = Int8Matrix.dot1(w, x: xv, from: first, to: min(chunks, first &+ Int8Matrix.blockChunks))
-            total += Float(d &- 128 &* x.sums[b * x.blocks + k])
+            let d = Int8Matrix.dot1(w, x: x, from: first, to: min(chunks, first &+ Int8Matrix.blockChunks))
+            total += Float(d &- 128 &* sums[k])
         }
-        return total * x.scales[b]
+        return total
     }
 
-    /// `pmaddwd`: int16 lanes multiplied in pairs, adjacent products summed into int32.
     @inline(__always)
-    static func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> {
-        let p = SIMD8<Int32>(truncatingIfNeeded: a) &* SIMD8<Int32>(truncatingIfNeeded: b)
-        return p.evenHalf &+ p.oddHalf
-    }
+    static func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> { InferenceSIMD.multiplyAddPairs(a, b) }
 
     /// Even and odd biased weights of a 16-byte block, each widened to int16.
     @inline(__always)
@@ -230,30 +227,30 @@ final class Int8Matrix {
     }
 }
 
-/// A batch of activation vectors quantised to int16 for ``Int8Matrix/multiply(_:rows:into:ldy:accumulate:)``:
+/// A batch of activation vectors quantised to int16 for ``Int8Matrix/multiply(_:inputs:rows:into:ldy:accumulate:)``:
 /// one symmetric scale per vector, magnitudes ≤ 16383, and per 1024-wide block the sum of the
 /// quantised values (to remove the weights' +128 bias).
 ///
 /// Layout per vector: blocks of 16 values, each stored as its 8 even positions then its 8 odd
-/// positions, zero-padded to `stride`. Preallocated once for the largest batch and width.
+/// positions, zero-padded; vectors `rowPitch` apart whatever their width, so that threads
+/// quantising disjoint rows share nothing. Preallocated once for the largest batch and width.
 final class Int16Activations {
     let capacity: Int
-    let maxStride: Int
+    /// Elements between consecutive vectors: the largest width rounded up to 16.
+    let rowPitch: Int
+    /// Block sums between consecutive vectors.
     let maxBlocks: Int
-    private(set) var count = 0
-    private(set) var stride = 0
-    private(set) var blocks = 0
     let values: UnsafeMutablePointer<Int16>
     let scales: UnsafeMutablePointer<Float>
-    /// `[count, blocks]` sums of the quantised values of each block.
+    /// `[capacity, maxBlocks]` sums of the quantised values of each block.
     let sums: UnsafeMutablePointer<Int32>
 
     init(capacity: Int, maxWidth: Int) {
         self.capacity = capacity
-        maxStride = (maxWidth + 15) / 16 * 16
-        maxBlocks = max(1, (maxStride / 16 + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks)
-        values = .allocate(capacity: capacity * maxStride)
-        values.initialize(repeating: 0, count: capacity * maxStride)
+        rowPitch = (maxWidth + 15) / 16 * 16
+        maxBlocks = max(1, (rowPitch / 16 + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks)
+        values = .allocate(capacity: capacity * rowPitch)
+        values.initialize(repeating: 0, count: capacity * rowPitch)
         scales = .allocate(capacity: capacity)
         scales.initialize(repeating: 0, count: capacity)
         sums = .allocate(capacity: capacity * maxBlocks)
@@ -266,19 +263,20 @@ final class Int16Activations {
         sums.deallocate()
     }
 
-    /// Quantises `count` vectors of `width` floats, `ldx` apart.
-    func quantize(_ x: UnsafePointer<Float>, count: Int, width: Int, ldx: Int) {
-        precondition(count <= capacity && width <= maxStride, "activation buffer too small")
-        self.count = count
-        stride = (width + 15) / 16 * 16
-        blocks = max(1, (stride / 16 + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks)
-        for b in 0..<count {
-            quantizeOne(x + b * ldx, width: width, into: values + b * stride, scale: scales + b, sums: sums + b * blocks)
+    /// Quantises vectors `rows` of width `width`; `x` points at the first of them, `ldx` apart.
+    func quantize(_ x: UnsafePointer<Float>, rows: Range<Int>, width: Int, ldx: Int) {
+        precondition(rows.upperBound <= capacity && width <= rowPitch, "activation buffer too small")
+        let stride = (width + 15) / 16 * 16
+        let blocks = max(1, (stride / 16 + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks)
+        for (i, b) in rows.enumerated() {
+            quantizeOne(x + i * ldx, width: width, stride: stride, blocks: blocks, into: values + b * rowPitch,
+                        scale: scales + b, sums: sums + b * maxBlocks)
         }
     }
 
     @inline(__always)
-    private func quantizeOne(_ src: UnsafePointer<Float>, width: Int, into dst: UnsafeMutablePointer<Int16>,
+    private func quantizeOne(_ src: UnsafePointer<Float>, width: Int, stride: Int, blocks: Int,
+                             into dst: UnsafeMutablePointer<Int16>,
                              scale: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Int32>) {
         let raw = UnsafeRawPointer(src)
         var m4 = SIMD4<Float>()
@@ -314,8 +312,8 @@ final class Int16Activations {
             let v = raw.loadUnaligned(fromByteOffset: c &* 4, as: SIMD16<Float>.self)
             let e = unsafeBitCast(v.evenHalf * inverse + magic, to: SIMD8<Int32>.self) &- bias
             let o = unsafeBitCast(v.oddHalf * inverse + magic, to: SIMD8<Int32>.self) &- bias
-            dr.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: e), toByteOffset: c &* 2, as: SIMD8<Int16>.self)
-            dr.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: o), toByteOffset: c &* 2 &+ 16, as: SIMD8<Int16>.self)
+            dr.storeBytes(of: InferenceSIMD.narrow(e), toByteOffset: c &* 2, as: SIMD8<Int16>.self)
+            dr.storeBytes(of: InferenceSIMD.narrow(o), toByteOffset: c &* 2 &+ 16, as: SIMD8<Int16>.self)
             sums[c / 16 / Int8Matrix.blockChunks] &+= (e &+ o).wrappedSum()
             c &+= 16
         }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a ``Sampler`` turns logits into a token.
 public struct SamplingParameters: Sendable, Hashable, Codable {
     /// Softmax temperature; 0 picks the most likely allowed token (greedy).
@@ -85,17 +79,21 @@ public struct Sampler: Sendable {
     public let vocab: Int
     public var parameters: SamplingParameters
     public private(set) var random: Xoshiro256StarStar
-    /// Candidate token ids, reordered by selection and sorting.
+    /// `[0, vocab)`: candidate token ids, reordered by selection; `[vocab, 2·vocab)`: spare.
     private var candidates: [Int32]
-    /// exp((logit − max) / T), indexed by token id.
+    /// `[0, vocab)`: exp((logit − max) / T) by token id; then 4 × ``bucketCount`` nucleus buckets.
     private var weights: [Float]
+
+    /// Buckets of the top-p pass, by the high bits of a weight's float pattern (monotonic for
+    /// positive floats): exponent and 3 mantissa bits, so one bucket spans a factor ≤ 1.125.
+    private static let bucketCount = 1024
 
     public init(vocab: Int, parameters: SamplingParameters = SamplingParameters(), seed: UInt64) {
         self.vocab = max(1, vocab)
         self.parameters = parameters
         random = Xoshiro256StarStar(seed: seed)
-        candidates = Array(repeating: 0, count: self.vocab)
-        weights = Array(repeating: 0, count: self.vocab)
+        candidates = Array(repeating: 0, count: 2 * self.vocab)
+        weights = Array(repeating: 0, count: self.vocab + 4 * Sampler.bucketCount)
     }
 
     /// Restarts the random sequence as if freshly made with `seed`.
@@ -119,13 +117,26 @@ public struct Sampler: Sendable {
         let vocab = self.vocab
         var rng = random
         defer { random = rng }
-        return try candidates.withUnsafeMutableBufferPointer { (ids) throws(SamplingError) -> Int32 in
-            try weights.withUnsafeMutableBufferPointer { (w) throws(SamplingError) -> Int32 in
-                let ids = ids.baseAddress!, w = w.baseAddress!
-                // 1. Allowed tokens with a usable logit, in id order.
+        return try candidates.withUnsafeMutableBufferPointer { (idBuffer) throws(SamplingError) -> Int32 in
+            try weights.withUnsafeMutableBufferPointer { (weightBuffer) throws(SamplingError) -> Int32 in
+                let ids = idBuffer.baseAddress!, w = weightBuffer.baseAddress!
+                // 1. Allowed tokens with a usable logit, in id order, and the best logit. Without
+                //    a mask and with every logit usable (the common case) the list is implicit:
+                //    every token, in order, filled in only if a later stage needs it.
                 var n = 0
                 var best = -Float.infinity
-                if let mask {
+                var implicit = false
+                if mask == nil {
+                    let (maximum, usable) = Sampler.scan(base, vocab)
+                    if usable {
+                        n = vocab
+                        best = maximum
+                        implicit = true
+                    }
+                }
+                if implicit {
+                    // Nothing to list.
+                } else if let mask {
                     mask.words.withUnsafeBufferPointer { words in
                         for (wi, word) in words.enumerated() where word != 0 {
                             var bits = word
@@ -144,57 +155,80 @@ public struct Sampler: Sendable {
                 } else {
                     for t in 0..<vocab {
                         let l = base[t]
+                        ids[n] = Int32(t)
                         if l > -Float.infinity {
-                            ids[n] = Int32(t)
                             n &+= 1
                             if l > best { best = l }
                         }
                     }
                 }
                 guard n > 0 else { throw .noFiniteLogits }
+                func materialise() {
+                    guard implicit else { return }
+                    for t in 0..<vocab { ids[t] = Int32(truncatingIfNeeded: t) }
+                    implicit = false
+                }
 
                 // 2. Greedy: the first (lowest id) token with the highest logit.
                 if parameters.temperature == 0 || n == 1 {
+                    if implicit {
+                        for t in 0..<vocab where base[t] == best { return Int32(truncatingIfNeeded: t) }
+                    }
                     for j in 0..<n where base[Int(ids[j])] == best { return ids[j] }
                     return ids[0]
                 }
 
                 // 3. Unnormalised probabilities; +∞ logits (best = ∞) share the mass.
                 let inverseT = 1 / parameters.temperature
-                for j in 0..<n {
-                    let t = Int(ids[j])
-                    let l = base[t]
-                    w[t] = best.isInfinite ? (l == best ? 1 : 0) : expf((l - best) * inverseT)
+                if best.isInfinite {
+                    materialise()
+                    for j in 0..<n {
+                        let t = Int(ids[j])
+                        w[t] = base[t] == best ? 1 : 0
+                    }
+                } else if n == vocab {
+                    // Every token is a candidate: exponentiate the whole row, four at a time.
+                    let lr = UnsafeRawPointer(base), wr = UnsafeMutableRawPointer(w)
+                    let b4 = SIMD4<Float>(repeating: best), t4 = SIMD4<Float>(repeating: inverseT)
+                    var t = 0
+                    while t &+ 4 <= vocab {
+                        let l = lr.loadUnaligned(fromByteOffset: t &* 4, as: SIMD4<Float>.self)
+                        wr.storeBytes(of: InferenceKernels.exp4((l - b4) * t4), toByteOffset: t &* 4, as: SIMD4<Float>.self)
+                        t &+= 4
+                    }
+                    while t < vocab {
+                        w[t] = InferenceKernels.exp1((base[t] - best) * inverseT)
+                        t &+= 1
+                    }
+                } else {
+                    for j in 0..<n {
+                        let t = Int(ids[j])
+                        w[t] = InferenceKernels.exp1((base[t] - best) * inverseT)
+                    }
                 }
 
                 // 4. Top-k: move the k best to the front.
                 if parameters.topK > 0, parameters.topK < n {
+                    materialise()
                     Sampler.selectBest(parameters.topK, ids, n, w)
                     n = parameters.topK
                 }
 
-                // 5. Top-p: the smallest set of most likely tokens holding `topP` of the mass.
+                // 5. Top-p: keep the smallest set of most likely tokens holding `topP` of the mass.
                 if parameters.topP < 1 {
-                    var total: Float = 0
-                    for j in 0..<n { total += w[Int(ids[j])] }
-                    // A token below (1 − p)/(n − 1) of the mass can never be inside the nucleus
-                    // (llama2.c's argument): drop those first.
-                    let cutoff = (1 - parameters.topP) / Float(max(1, n - 1)) * total
-                    var kept = 0
-                    for j in 0..<n where w[Int(ids[j])] >= cutoff {
-                        ids[kept] = ids[j]
-                        kept &+= 1
-                    }
-                    n = Sampler.nucleus(ids, max(1, kept), w, target: parameters.topP * total)
+                    n = Sampler.nucleus(implicit ? nil : ids, n, w, into: ids, buckets: w + vocab, spare: ids + vocab,
+                                        topP: parameters.topP)
+                    implicit = false
                 }
 
                 // 6. Draw from what is left.
-                var total: Double = 0
-                for j in 0..<n { total += Double(w[Int(ids[j])]) }
-                let u = rng.nextUnitDouble() * total
-                var cumulative: Double = 0
+                if implicit { return Sampler.drawAll(w, vocab, u: rng.nextUnitDouble()) }
+                var total: Float = 0
+                for j in 0..<n { total += w[Int(ids[j])] }
+                let u = Float(rng.nextUnitDouble()) * total
+                var cumulative: Float = 0
                 for j in 0..<n {
-                    cumulative += Double(w[Int(ids[j])])
+                    cumulative += w[Int(ids[j])]
                     if u < cumulative { return ids[j] }
                 }
                 return ids[n - 1]
@@ -202,9 +236,134 @@ public struct Sampler: Sendable {
         }
     }
 
+    /// The largest logit, and whether every logit is usable (neither NaN nor −∞).
+    @inline(__always)
+    private static func scan(_ logits: UnsafePointer<Float>, _ n: Int) -> (Float, Bool) {
+        let raw = UnsafeRawPointer(logits)
+        var m4 = SIMD4<Float>(repeating: -.infinity)
+        var usable = SIMDMask<SIMD4<Int32>>(repeating: true)
+        var t = 0
+        while t &+ 4 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: t &* 4, as: SIMD4<Float>.self)
+            usable = usable .& (v .> -Float.infinity)
+            m4.replace(with: v, where: v .> m4)
+            t &+= 4
+        }
+        var best = m4.max()
+        var ok = all(usable)
+        while t < n {
+            let v = logits[t]
+            ok = ok && v > -Float.infinity
+            if v > best { best = v }
+            t &+= 1
+        }
+        return (best, ok)
+    }
+
+    /// Draws a token with probability `w[t] / Σw` over all `n` tokens (`u` uniform in [0, 1)):
+    /// sums of sixteen weights are skipped whole until the block holding the draw.
+    @inline(__always)
+    private static func drawAll(_ w: UnsafeMutablePointer<Float>, _ n: Int, u: Double) -> Int32 {
+        let raw = UnsafeRawPointer(w)
+        var total4 = SIMD4<Float>()
+        var t = 0
+        while t &+ 4 <= n {
+            total4 += raw.loadUnaligned(fromByteOffset: t &* 4, as: SIMD4<Float>.self)
+            t &+= 4
+        }
+        var total = total4.sum()
+        while t < n {
+            total += w[t]
+            t &+= 1
+        }
+        let target = Float(u) * total
+        var cumulative: Float = 0
+        t = 0
+        while t &+ 16 <= n {
+            let block = raw.loadUnaligned(fromByteOffset: t &* 4, as: SIMD16<Float>.self).sum()
+            if cumulative + block > target { break }
+            cumulative += block
+            t &+= 16
+        }
+        while t < n {
+            cumulative += w[t]
+            if target < cumulative { return Int32(truncatingIfNeeded: t) }
+            t &+= 1
+        }
+        // Rounding left the draw past the last positive weight: take the last such token.
+        var last = n - 1
+        while last > 0 && !(w[last] > 0) { last -= 1 }
+        return Int32(truncatingIfNeeded: last)
+    }
+
     /// Samples from an array of logits; see ``sample(_:mask:)-(UnsafeBufferPointer<Float>,_)``.
     public mutating func sample(_ logits: [Float], mask: TokenMask? = nil) throws(SamplingError) -> Int32 {
         try logits.withUnsafeBufferPointer { (buffer) throws(SamplingError) -> Int32 in try sample(buffer, mask: mask) }
+    }
+
+    /// Reorders `ids[0..<n]` so that its first `m` entries are the nucleus — the `m` best tokens
+    /// for the smallest `m` whose weight reaches `topP` of the total — and returns `m`.
+    ///
+    /// Linear time instead of a sort: weights are bucketed by their float bits, the bucket
+    /// where the running mass crosses the target is found from the top, and only that bucket's
+    /// few members are sorted. Tokens above it keep their id order.
+    /// `candidates` nil means every token `0..<n`, in order; the nucleus goes to `ids` either way.
+    private static func nucleus(_ candidates: UnsafeMutablePointer<Int32>?, _ n: Int, _ w: UnsafeMutablePointer<Float>,
+                                into ids: UnsafeMutablePointer<Int32>, buckets: UnsafeMutablePointer<Float>,
+                                spare: UnsafeMutablePointer<Int32>, topP: Float) -> Int {
+        @inline(__always) func id(_ j: Int) -> Int32 { candidates?[j] ?? Int32(truncatingIfNeeded: j) }
+        @inline(__always) func bucket(_ v: Float) -> Int { min(bucketCount - 1, Int(v.bitPattern >> 20)) }
+        // Four interleaved histograms, summed after: consecutive tokens often fall in the same
+        // bucket, and one histogram would chain every add through a store and a reload.
+        buckets.update(repeating: 0, count: 4 * bucketCount)
+        var total: Float = 0
+        if candidates == nil {
+            for t in 0..<n {
+                let v = w[t]
+                buckets[(t & 3) &* bucketCount &+ bucket(v)] += v
+                total += v
+            }
+        } else {
+            for j in 0..<n {
+                let v = w[Int(id(j))]
+                buckets[(j & 3) &* bucketCount &+ bucket(v)] += v
+                total += v
+            }
+        }
+        for b in 0..<bucketCount {
+            buckets[b] += buckets[bucketCount + b] + buckets[2 * bucketCount + b] + buckets[3 * bucketCount + b]
+        }
+        let target = topP * total
+        var above: Float = 0
+        var boundary = 0
+        for b in stride(from: bucketCount - 1, through: 0, by: -1) {
+            if above + buckets[b] >= target {
+                boundary = b
+                break
+            }
+            above += buckets[b]
+        }
+        var kept = 0, tied = 0
+        for j in 0..<n {
+            let t = id(j)
+            let b = bucket(w[Int(t)])
+            if b > boundary {
+                ids[kept] = t
+                kept &+= 1
+            } else if b == boundary {
+                spare[tied] = t
+                tied &+= 1
+            }
+        }
+        sortBest(spare, tied, w)
+        var cumulative = above
+        for j in 0..<tied {
+            ids[kept] = spare[j]
+            kept &+= 1
+            cumulative += w[Int(spare[j])]
+            if cumulative >= target { break }
+        }
+        return max(1, kept)
     }
 
     // MARK: - Ordering
@@ -239,48 +398,6 @@ public struct Sampler: Sendable {
             // ids[lo...j] rank before or equal to the pivot, ids[i...hi] after or equal.
             if k - 1 <= j { hi = j } else if k - 1 >= i { lo = i } else { return }
         }
-    }
-
-    /// Reorders `ids[0..<n]` so that its first `m` entries are the `m` best tokens, for the
-    /// smallest `m` whose mass reaches `target` (all `n` if none does), and returns `m`.
-    ///
-    /// Quickselect on mass instead of a full sort: expected linear time, which matters when a
-    /// flat distribution leaves thousands of candidates every token.
-    private static func nucleus(_ ids: UnsafeMutablePointer<Int32>, _ n: Int, _ w: UnsafeMutablePointer<Float>,
-                                target: Float) -> Int {
-        var lo = 0, hi = n          // ids[0..<lo] are in the nucleus; the boundary is in lo..<hi
-        var taken: Float = 0        // mass of ids[0..<lo]
-        while hi - lo > 16 {
-            let mid = lo + (hi - lo) / 2
-            if before(ids[mid], ids[lo], w) { swap(ids, mid, lo) }
-            if before(ids[hi - 1], ids[lo], w) { swap(ids, hi - 1, lo) }
-            if before(ids[hi - 1], ids[mid], w) { swap(ids, hi - 1, mid) }
-            // Lomuto partition around the median: better ones first, then the pivot.
-            swap(ids, mid, hi - 1)
-            let pivot = ids[hi - 1]
-            var store = lo
-            var better: Float = 0
-            for j in lo..<(hi - 1) where before(ids[j], pivot, w) {
-                better += w[Int(ids[j])]
-                swap(ids, j, store)
-                store += 1
-            }
-            swap(ids, store, hi - 1)
-            if taken + better >= target {
-                hi = store
-            } else if taken + better + w[Int(pivot)] >= target {
-                return store + 1
-            } else {
-                taken += better + w[Int(pivot)]
-                lo = store + 1
-            }
-        }
-        sortBest(ids + lo, hi - lo, w)
-        for j in lo..<hi {
-            taken += w[Int(ids[j])]
-            if taken >= target { return j + 1 }
-        }
-        return hi == n ? n : hi
     }
 
     /// Sorts `ids[0..<n]` best first, in place (heapsort: no allocation, deterministic).

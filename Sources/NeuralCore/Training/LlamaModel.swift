@@ -1,6 +1,9 @@
 import CBLAS
 import Foundation
 
+/// Short name for the kernels in the two passes below.
+private typealias K = TrainingKernels
+
 /// The Llama-style decoder as the trainer sees it: parameters, gradients, and an explicit forward
 /// and backward pass over a preallocated activation buffer.
 ///
@@ -165,27 +168,27 @@ public final class LlamaModel {
         rotary.cos.withUnsafeBufferPointer { cosb in
             rotary.sin.withUnsafeBufferPointer { sinb in
                 let cos = cosb.baseAddress!, sin = sinb.baseAddress!
-                TrainingKernels.embeddingForward(out: a.residual[0], tokens: tokens, table: p + layout.embeddingOffset, n: n, c: C)
+                K.embeddingForward(out: a.residual[0], tokens: tokens, table: p + layout.embeddingOffset, n: n, c: C)
                 for l in 0..<c.layers {
                     let lo = layerOffsets[l]
-                    TrainingKernels.rmsnormForward(out: a.ln1[l], rstd: a.rstd1[l], x: a.residual[l], weight: p + lo.inputNorm, n: n, c: C, eps: c.normEps)
-                    TrainingKernels.linearForward(y: a.qkv[l], x: a.ln1[l], weight: p + lo.q, n: n, inDim: C, outDim: qkvDim)
-                    TrainingKernels.rotaryForward(x: a.qkv[l], rowStride: qkvDim, column: 0, heads: c.heads, headDim: c.headDim,
+                    K.rmsnormForward(out: a.ln1[l], rstd: a.rstd1[l], x: a.residual[l], weight: p + lo.inputNorm, n: n, c: C, eps: c.normEps)
+                    K.linearForward(y: a.qkv[l], x: a.ln1[l], weight: p + lo.q, n: n, inDim: C, outDim: qkvDim)
+                    K.rotaryForward(x: a.qkv[l], rowStride: qkvDim, column: 0, heads: c.heads, headDim: c.headDim,
                                                   batch: batch, seqLen: seqLen, cos: cos, sin: sin)
-                    TrainingKernels.rotaryForward(x: a.qkv[l], rowStride: qkvDim, column: attDim, heads: c.kvHeads, headDim: c.headDim,
+                    K.rotaryForward(x: a.qkv[l], rowStride: qkvDim, column: attDim, heads: c.kvHeads, headDim: c.headDim,
                                                   batch: batch, seqLen: seqLen, cos: cos, sin: sin)
-                    TrainingKernels.attentionForward(out: a.attOut[l], probs: a.probs[l], qkv: a.qkv[l], shape: shape)
+                    K.attentionForward(out: a.attOut[l], probs: a.probs[l], qkv: a.qkv[l], shape: shape)
                     a.resMid[l].update(from: a.residual[l], count: n * C)
-                    TrainingKernels.linearForward(y: a.resMid[l], x: a.attOut[l], weight: p + lo.o, n: n, inDim: attDim, outDim: C, accumulate: true)
-                    TrainingKernels.rmsnormForward(out: a.ln2[l], rstd: a.rstd2[l], x: a.resMid[l], weight: p + lo.postNorm, n: n, c: C, eps: c.normEps)
-                    TrainingKernels.linearForward(y: a.gateUp[l], x: a.ln2[l], weight: p + lo.gate, n: n, inDim: C, outDim: 2 * H)
-                    TrainingKernels.swigluForward(out: a.hmid[l], gateUp: a.gateUp[l], n: n, hidden: H)
+                    K.linearForward(y: a.resMid[l], x: a.attOut[l], weight: p + lo.o, n: n, inDim: attDim, outDim: C, accumulate: true)
+                    K.rmsnormForward(out: a.ln2[l], rstd: a.rstd2[l], x: a.resMid[l], weight: p + lo.postNorm, n: n, c: C, eps: c.normEps)
+                    K.linearForward(y: a.gateUp[l], x: a.ln2[l], weight: p + lo.gate, n: n, inDim: C, outDim: 2 * H)
+                    K.swigluForward(out: a.hmid[l], gateUp: a.gateUp[l], n: n, hidden: H)
                     a.residual[l + 1].update(from: a.resMid[l], count: n * C)
-                    TrainingKernels.linearForward(y: a.residual[l + 1], x: a.hmid[l], weight: p + lo.down, n: n, inDim: H, outDim: C, accumulate: true)
+                    K.linearForward(y: a.residual[l + 1], x: a.hmid[l], weight: p + lo.down, n: n, inDim: H, outDim: C, accumulate: true)
                 }
-                TrainingKernels.rmsnormForward(out: a.lnf, rstd: a.rstdf, x: a.residual[c.layers], weight: p + layout.finalNormOffset, n: n, c: C, eps: c.normEps)
+                K.rmsnormForward(out: a.lnf, rstd: a.rstdf, x: a.residual[c.layers], weight: p + layout.finalNormOffset, n: n, c: C, eps: c.normEps)
                 // Tied output head: logits = lnf · Eᵀ.
-                TrainingKernels.linearForward(y: a.logits, x: a.lnf, weight: p + layout.embeddingOffset, n: n, inDim: C, outDim: c.vocab)
+                K.linearForward(y: a.logits, x: a.lnf, weight: p + layout.embeddingOffset, n: n, inDim: C, outDim: c.vocab)
             }
         }
     }
@@ -200,26 +203,28 @@ public final class LlamaModel {
         rotary.cos.withUnsafeBufferPointer { cosb in
             rotary.sin.withUnsafeBufferPointer { sinb in
                 let cos = cosb.baseAddress!, sin = sinb.baseAddress!
-                TrainingKernels.linearBackward(dx: a.dln, dweight: g + emb, dy: a.logits, x: a.lnf, weight: p + emb, n: n, inDim: C, outDim: c.vocab)
+                K.linearBackward(dx: a.dln, dweight: g + emb, dy: a.logits, x: a.lnf, weight: p + emb, n: n, inDim: C, outDim: c.vocab)
                 a.dres.update(repeating: 0, count: n * C)
-                TrainingKernels.rmsnormBackward(dx: a.dres, dweight: g + fin, dout: a.dln, x: a.residual[c.layers], weight: p + fin, rstd: a.rstdf, n: n, c: C)
+                K.rmsnormBackward(dx: a.dres, dweight: g + fin, dout: a.dln, x: a.residual[c.layers], weight: p + fin, rstd: a.rstdf, n: n, c: C)
                 // a.dres is d(loss)/d(residual[l + 1]) on entry to each iteration, d(residual[l]) on exit.
                 for l in stride(from: c.layers - 1, through: 0, by: -1) {
                     let lo = layerOffsets[l]
-                    TrainingKernels.linearBackward(dx: a.dhmid, dweight: g + lo.down, dy: a.dres, x: a.hmid[l], weight: p + lo.down, n: n, inDim: H, outDim: C)
-                    TrainingKernels.swigluBackward(dGateUp: a.dGateUp, dout: a.dhmid, gateUp: a.gateUp[l], n: n, hidden: H)
-                    TrainingKernels.linearBackward(dx: a.dln, dweight: g + lo.gate, dy: a.dGateUp, x: a.ln2[l], weight: p + lo.gate, n: n, inDim: C, outDim: 2 * H)
-                    TrainingKernels.rmsnormBackward(dx: a.dres, dweight: g + lo.postNorm, dout: a.dln, x: a.resMid[l], weight: p + lo.postNorm, rstd: a.rstd2[l], n: n, c: C)
-                    TrainingKernels.linearBackward(dx: a.dAttOut, dweight: g + lo.o, dy: a.dres, x: a.attOut[l], weight: p + lo.o, n: n, inDim: attDim, outDim: C)
-                    TrainingKernels.attentionBackward(dqkv: a.dqkv, scratch: a.dprobs, dout: a.dAttOut, qkv: a.qkv[l], probs: a.probs[l], shape: shape)
-                    TrainingKernels.rotaryBackward(dx: a.dqkv, rowStride: qkvDim, column: 0, heads: c.heads, headDim: c.headDim,
+                    K.linearBackward(dx: a.dhmid, dweight: g + lo.down, dy: a.dres, x: a.hmid[l], weight: p + lo.down, n: n, inDim: H, outDim: C)
+                    K.swigluBackward(dGateUp: a.dGateUp, dout: a.dhmid, gateUp: a.gateUp[l], n: n, hidden: H)
+                    K.linearBackward(dx: a.dln, dweight: g + lo.gate, dy: a.dGateUp, x: a.ln2[l], weight: p + lo.gate, n: n, inDim: C, outDim: 2 * H)
+                    K.rmsnormBackward(dx: a.dres, dweight: g + lo.postNorm, dout: a.dln, x: a.resMid[l], weight: p + lo.postNorm,
+                                      rstd: a.rstd2[l], n: n, c: C)
+                    K.linearBackward(dx: a.dAttOut, dweight: g + lo.o, dy: a.dres, x: a.attOut[l], weight: p + lo.o, n: n, inDim: attDim, outDim: C)
+                    K.attentionBackward(dqkv: a.dqkv, scratch: a.dprobs, dout: a.dAttOut, qkv: a.qkv[l], probs: a.probs[l], shape: shape)
+                    K.rotaryBackward(dx: a.dqkv, rowStride: qkvDim, column: 0, heads: c.heads, headDim: c.headDim,
                                                    batch: batch, seqLen: seqLen, cos: cos, sin: sin)
-                    TrainingKernels.rotaryBackward(dx: a.dqkv, rowStride: qkvDim, column: attDim, heads: c.kvHeads, headDim: c.headDim,
+                    K.rotaryBackward(dx: a.dqkv, rowStride: qkvDim, column: attDim, heads: c.kvHeads, headDim: c.headDim,
                                                    batch: batch, seqLen: seqLen, cos: cos, sin: sin)
-                    TrainingKernels.linearBackward(dx: a.dln, dweight: g + lo.q, dy: a.dqkv, x: a.ln1[l], weight: p + lo.q, n: n, inDim: C, outDim: qkvDim)
-                    TrainingKernels.rmsnormBackward(dx: a.dres, dweight: g + lo.inputNorm, dout: a.dln, x: a.residual[l], weight: p + lo.inputNorm, rstd: a.rstd1[l], n: n, c: C)
+                    K.linearBackward(dx: a.dln, dweight: g + lo.q, dy: a.dqkv, x: a.ln1[l], weight: p + lo.q, n: n, inDim: C, outDim: qkvDim)
+                    K.rmsnormBackward(dx: a.dres, dweight: g + lo.inputNorm, dout: a.dln, x: a.residual[l], weight: p + lo.inputNorm,
+                                      rstd: a.rstd1[l], n: n, c: C)
                 }
-                TrainingKernels.embeddingBackward(dTable: g + emb, dout: a.dres, tokens: tokens, n: n, c: C)
+                K.embeddingBackward(dTable: g + emb, dout: a.dres, tokens: tokens, n: n, c: C)
             }
         }
     }

@@ -21,9 +21,10 @@ public enum TrainingBenchmark {
         public let blasCore: String
 
         public var description: String {
-            String(format: "%.0f tokens/s (median step %.1f ms, min %.1f, max %.1f, CPU %.1f ms/step, %d steps, %d threads, BLAS %@; loss %.3f -> %.3f)",
-                   tokensPerSecond, medianStepSeconds * 1e3, minStepSeconds * 1e3, maxStepSeconds * 1e3, cpuSecondsPerStep * 1e3,
-                   steps, threads, blasCore, firstLoss, lastLoss)
+            String(format: "%.0f tokens/s (median step %.1f ms, min %.1f, max %.1f, CPU %.1f ms/step, ",
+                   tokensPerSecond, medianStepSeconds * 1e3, minStepSeconds * 1e3, maxStepSeconds * 1e3, cpuSecondsPerStep * 1e3)
+                + "\(steps) steps, \(threads) threads, BLAS \(blasCore); "
+                + String(format: "loss %.3f -> %.3f)", firstLoss, lastLoss)
         }
     }
 

@@ -63,6 +63,22 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var speedTolerance = 1.25
     }
 
+    /// Which quest generator the server uses.
+    public struct Model: Codable, Sendable, Equatable {
+        /// "model": the trained quest model (the default); "grammar": the rule-based generator
+        /// (tests, or a server without the model files).
+        public var generator = "model"
+        /// Model directory (config.json, model.safetensors, tokenizer.json); relative paths
+        /// start at `world.root`.
+        public var path = "assets/models/quest"
+        /// "int8" (faster) or "fp32".
+        public var weights = "int8"
+        /// Quests decoded together in one batched pass.
+        public var streams = 8
+        public var temperature: Float = 0.8
+        public var topP: Float = 0.95
+    }
+
     public var network = Network()
     public var storage = Storage()
     public var world = WorldFiles()
@@ -72,6 +88,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var transport = TransportLimits()
     public var economy = EconomyConfig()
     public var ledger = LedgerConfig()
+    public var model = Model()
     /// Developer mode: enables wallet.faucet. Never on a public server.
     public var dev = false
 

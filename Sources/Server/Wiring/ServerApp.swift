@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Ledger
 import Logging
+import NeuralCore
+import QuestModel
 import Quests
 import WebSocketTransport
 import World
@@ -59,7 +61,7 @@ public final class ServerApp: Sendable {
         }
         let transport = WebSocketServer(host: config.network.host, port: config.network.port, path: "/v1",
                                         limits: config.transport, logger: logger)
-        let game = GameService(db: db, world: world, generator: generator ?? GrammarQuestGenerator(), config: config,
+        let game = GameService(db: db, world: world, generator: try generator ?? makeGenerator(config, world: world, logger: logger), config: config,
                                outbound: transport, logger: logger, now: now)
         try await game.loadActiveQuests()
         try await game.expireDue()
@@ -86,6 +88,32 @@ public final class ServerApp: Sendable {
         ])
         return ServerApp(game: game, transport: transport, db: db, world: world, pump: pump, config: config,
                          logger: logger, tasks: [pumpTask, sweepTask])
+    }
+
+    /// The configured quest generator; the trained model is loaded and checked here, so a
+    /// missing or corrupt model stops start-up with the file named.
+    static func makeGenerator(_ config: ServerConfig, world: World, logger: Logger) throws -> any QuestGenerator {
+        let m = config.model
+        switch m.generator {
+        case "grammar":
+            return GrammarQuestGenerator()
+        case "model":
+            guard let weights = InferenceSession.WeightFormat(rawValue: m.weights) else {
+                throw StartupError(message: "model.weights must be int8 or fp32, not \(m.weights)")
+            }
+            let path = m.path.hasPrefix("/") ? m.path : URL(fileURLWithPath: config.world.root).appendingPathComponent(m.path).path
+            do {
+                let runtime = try QuestModelRuntime.load(
+                    directory: path, world: world, streams: max(1, m.streams), weights: weights,
+                    sampling: SamplingParameters(temperature: m.temperature, topP: m.topP))
+                logger.info("quest model loaded", metadata: ["path": "\(path)", "shape": "\(runtime.session.config)"])
+                return QuestModelService(runtime)
+            } catch {
+                throw StartupError(message: "model: \(error.description)")
+            }
+        default:
+            throw StartupError(message: "model.generator must be \"model\" or \"grammar\", not \"\(m.generator)\"")
+        }
     }
 
     static func loadWorld(_ config: ServerConfig) throws -> World {

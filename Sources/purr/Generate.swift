@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import NeuralCore
+import QuestModel
+import Quests
+import World
+
+/// `purr generate`: quests from the trained model, printed; with `--stats`, the figures of docs/model.md.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Generate quests with the trained quest model.")
+
+    @Option(help: "Model directory.")
+    var model = QuestModelRuntime.defaultDirectory
+
+    @Option(help: "Directory holding maps/ and assets/.")
+    var root = "."
+
+    @Option(help: "Region id (default: each quest picks one).")
+    var region: String?
+
+    @Option(help: "Difficulty 1-5 (default: each quest picks one).")
+    var difficulty: Int?
+
+    @Option(help: "personal or global.")
+    var scope = "personal"
+
+    @Option(name: .short, help: "How many quests.")
+    var n = 5
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Sampling temperature (0 = greedy).")
+    var temperature: Float = 0.8
+
+    @Option(help: "Nucleus sampling threshold.")
+    var topP: Float = 0.95
+
+    @Option(help: "Weights: int8 or fp32.")
+    var weights = "int8"
+
+    @Option(help: "Quests decoded together in one batched pass.")
+    var streams = 8
+
+    @Option(help: "Corpus directory, for --stats novelty.")
+    var corpus = "quests"
+
+    @Flag(help: "Print summary figures (valid share, distinct-2, novelty, speed) instead of every quest.")
+    var stats = false
+
+    func run() throws {
+        guard let scope = QuestScope(rawValue: scope) else { throw ValidationError("--scope must be personal or global") }
+        guard let format = InferenceSession.WeightFormat(rawValue: weights) else { throw ValidationError("--weights must be int8 or fp32") }
+        if let difficulty, !(1...5).contains(difficulty) { throw ValidationError("--difficulty must be 1...5") }
+        guard n > 0 else { throw ValidationError("-n must be positive") }
+        let world: World
+        do { world = try World.loadDefault(root: URL(fileURLWithPath: root)) } catch { throw ValidationError("world: \(error.description)") }
+        if let region, world.region(id: region) == nil { throw ValidationError("unknown region \(region)") }
+        let runtime: QuestModelRuntime
+        do {
+            runtime = try QuestModelRuntime.load(directory: model, world: world, streams: streams, weights: format,
+                                                 sampling: SamplingParameters(temperature: temperature, topP: topP))
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let now = QuestCorpus.referenceDate
+        let requests = (0..<n).map { i in
+            QuestRequestContext(world: world, scope: scope, region: region, difficulty: difficulty, requesterPosition: nil,
+                                seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15, now: now)
+        }
+        let start = Date()
+        let results = runtime.generate(requests)
+        let seconds = Date().timeIntervalSince(start)
+        var valid: [QuestModelOutput] = []
+        var failures: [String] = []
+        for r in results {
+            switch r {
+            case .success(let o):
+                // The generator already validated it; check again, as a reader of these figures would.
+                do {
+                    try QuestValidator.validate(o.spec, world: world, now: now)
+                    valid.append(o)
+                } catch {
+                    failures.append("\(error)")
+                }
+            case .failure(let e): failures.append(e.description)
+            }
+        }
+        if !stats {
+            for (i, o) in valid.enumerated() {
+                print("#\(i + 1) [\(o.spec.region), d\(o.spec.difficulty), \(o.spec.motivation.rawValue), \(o.spec.timeLimit) s]")
+                print("  \(o.spec.title)")
+                print("  \(o.spec.description)")
+                for line in o.document.text.split(separator: "\n") where !line.hasPrefix("title ") && !line.hasPrefix("text ") {
+                    print("    \(line)")
+                }
+            }
+            for f in failures { print("failed: \(f)") }
+            return
+        }
+        let bodies = valid.map(\.document.body)
+        var corpusBodies = Set<String>()
+        if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
+            for sample in train + heldOut {
+                for line in sample.split(separator: "\n") where line.hasPrefix("text ") { corpusBodies.insert(String(line.dropFirst(5))) }
+            }
+        }
+        let novel = bodies.filter { !corpusBodies.contains($0) }.count
+        let tokens = valid.reduce(0) { $0 + $1.sampledTokens }
+        let attempts = valid.reduce(0) { $0 + $1.attempts }
+        print("quests requested: \(n)")
+        print(String(format: "valid and solvable: %d (%.1f %%)", valid.count, 100 * Double(valid.count) / Double(n)))
+        print(String(format: "attempts per valid quest: %.3f", Double(attempts) / Double(max(1, valid.count))))
+        print(String(format: "distinct-2 of descriptions: %.4f", TextStatistics.distinct2(valid.map(\.spec.description))))
+        print(String(format: "descriptions not found verbatim in the corpus: %d (%.1f %%)", novel, 100 * Double(novel) / Double(max(1, valid.count))))
+        print(String(format: "time: %.1f s, %.0f sampled tokens/s, %.1f ms per quest (%d streams)", seconds, Double(tokens) / seconds,
+                     1000 * seconds / Double(n), streams))
+        for f in failures.prefix(5) { print("failed: \(f)") }
+    }
+}

@@ -25,11 +25,11 @@ struct InferenceSamplerTests {
 
     @Test("xoshiro256** from SplitMix64 reproduces its reference outputs")
     func generatorIsStable() {
+        // Computed independently (Python, from the reference C of both generators; SplitMix64's
+        // first output for seed 0 is the published 0xE220A8397B1DCDAF). A change to the generator
+        // would change every seeded quest, so it must fail loudly.
         var g = Xoshiro256StarStar(seed: 0)
-        // Fixed here so that a change to the generator, which would change every seeded quest, fails loudly.
-        let firstThree = (0..<3).map { _ in g.next() }
-        var h = Xoshiro256StarStar(seed: 0)
-        #expect((0..<3).map { _ in h.next() } == firstThree)
+        #expect((0..<3).map { _ in g.next() } == [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0])
         var u = Xoshiro256StarStar(seed: 42)
         for _ in 0..<1000 {
             let v = u.nextUnitDouble()

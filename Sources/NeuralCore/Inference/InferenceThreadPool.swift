@@ -15,6 +15,12 @@ import Darwin
 /// caller takes every chunk nobody else has claimed, so a late worker costs at most the one
 /// chunk it holds, and 2 threads are never much slower than 1.
 ///
+/// When the machine is oversubscribed even that is not enough: a worker preempted inside a
+/// chunk stalls the region for a whole time slice (milliseconds, against regions of tens of
+/// microseconds), and measured 2-thread decoding then fell below 1-thread decoding. So a region
+/// whose wait for the other threads exceeds ``stallThreshold`` makes the pool run the next
+/// ``soloPeriod`` alone on the calling thread; then it tries the workers again.
+///
 /// Thread rule: ``run(chunks:_:)`` is called by one owning thread at a time (the session's
 /// owner). A worker touches a region's closure only after claiming one of its chunks, and the
 /// region ends when every claimed chunk is done, so no worker can see a closure after `run`
@@ -25,6 +31,11 @@ final class InferenceThreadPool {
     private let shared: Shared
     private var threads: [pthread_t] = []
     private var generation: UInt64 = 0
+    /// Monotonic nanoseconds until which regions run on the calling thread alone.
+    private var soloUntil: UInt64 = 0
+    /// A wait this long for another thread's chunk means that thread lost its core.
+    static let stallThreshold: UInt64 = 200_000
+    static let soloPeriod: UInt64 = 100_000_000
 
     /// State the workers see. `job` is written by the owning thread only before it publishes a
     /// region through `state` (release), and read by a worker only after it claims a chunk of
@@ -125,10 +136,11 @@ final class InferenceThreadPool {
     /// threads (`thread` in `0..<activeThreads` names the one running it, for per-thread
     /// scratch), and returns when all have returned. The calling thread is thread 0.
     func run(chunks: Int, _ body: (_ chunk: Int, _ thread: Int) -> Void) {
-        if threads.isEmpty || chunks <= 1 {
+        if threads.isEmpty || chunks <= 1 || (soloUntil != 0 && Self.now() < soloUntil) {
             for c in 0..<chunks { body(c, 0) }
             return
         }
+        soloUntil = 0
         // The chunk counter has 16 bits; a larger region runs as several.
         var first = 0
         while chunks - first > Self.maxChunks {
@@ -160,12 +172,18 @@ final class InferenceThreadPool {
             }
             shared.work(generation: g, thread: 0)
             var spins = 0
+            var waitStart: UInt64 = 0
             while shared.done.load(ordering: .acquiring) < chunks {
                 spins &+= 1
+                if spins == 1_000 { waitStart = Self.now() }
                 // A worker holding a chunk lost its core; spinning would only delay it.
                 if spins > 1_000 { sched_yield() }
             }
             shared.job.pointee = nil
+            if waitStart != 0 {
+                let end = Self.now()
+                if end &- waitStart > Self.stallThreshold { soloUntil = end &+ Self.soloPeriod }
+            }
         }
     }
 
@@ -203,6 +221,13 @@ final class InferenceThreadPool {
             if shared.stopping.load(ordering: .acquiring) { return }
             shared.work(generation: current, thread: thread)
         }
+    }
+
+    @inline(__always)
+    private static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
     }
 
     /// The rows of chunk `c` when `count` rows are cut into chunks of `size`.

@@ -215,48 +215,15 @@ private struct MergeState {
     }
 }
 
-/// A binary max-heap of pair counts; equal counts order by the packed key, smaller first.
-private struct PairHeap {
-    struct Entry {
-        var count: Int
-        var key: UInt64
+/// A pair count in the trainer's heap: higher counts first, equal counts by the packed key, smaller first.
+private struct PairEntry: HeapOrdered {
+    var count: Int
+    var key: UInt64
 
-        @inline(__always)
-        func precedes(_ other: Entry) -> Bool {
-            count != other.count ? count > other.count : key < other.key
-        }
-    }
-
-    private var items: [Entry] = []
-
-    mutating func push(_ entry: Entry) {
-        items.append(entry)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child].precedes(items[parent]) else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                let right = left + 1
-                var best = parent
-                if left < items.count, items[left].precedes(items[best]) { best = left }
-                if right < items.count, items[right].precedes(items[best]) { best = right }
-                if best == parent { break }
-                items.swapAt(parent, best)
-                parent = best
-            }
-        }
-        return top
+    @inline(__always)
+    func precedes(_ other: PairEntry) -> Bool {
+        count != other.count ? count > other.count : key < other.key
     }
 }
+
+private typealias PairHeap = BinaryHeap<PairEntry>

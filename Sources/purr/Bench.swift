@@ -49,8 +49,10 @@ struct BenchModel: ParsableCommand {
                 throw ValidationError("--shape: \(error)")
             }
         }
+        // OpenBLAS 0.3.21 does not recognise these CPUs; use the kernels their flags allow.
+        BLASRuntime.selectKernels()
         print("shape: \(config)")
-        print("threads: \(threads)")
+        print("threads: \(threads), BLAS kernels: \(BLASRuntime.coreName)")
         if !noTraining {
             let r = TrainingBenchmark.run(config: config, batch: batch, seqLen: config.seqLen, steps: trainSteps, threads: threads)
             print("training: \(r)")

@@ -116,5 +116,28 @@ struct Generate: ParsableCommand {
         print(String(format: "time: %.1f s, %.0f sampled tokens/s, %.1f ms per quest (%d streams)", seconds, Double(tokens) / seconds,
                      1000 * seconds / Double(n), streams))
         for f in failures.prefix(5) { print("failed: \(f)") }
+        // Latency of one quest: asked alone, and as one of 8 asked at the same moment.
+        let probes = min(n, 64)
+        var alone: [Double] = []
+        for r in requests.prefix(probes) {
+            let t0 = Date()
+            _ = runtime.generate([r])
+            alone.append(Date().timeIntervalSince(t0) * 1000)
+        }
+        var together: [Double] = []
+        var index = 0
+        while index + 8 <= probes {
+            let t0 = Date()
+            _ = runtime.generate(Array(requests[index..<index + 8]))
+            // Every quest of the group is answered when the group's pass ends.
+            together.append(contentsOf: Array(repeating: Date().timeIntervalSince(t0) * 1000, count: 8))
+            index += 8
+        }
+        func pct(_ v: [Double], _ p: Double) -> Double {
+            let s = v.sorted()
+            return s.isEmpty ? 0 : s[min(s.count - 1, Int((p * Double(s.count)).rounded(.up)) - 1)]
+        }
+        print(String(format: "latency of one quest alone: p50 %.1f ms, p99 %.1f ms (%d quests)", pct(alone, 0.5), pct(alone, 0.99), alone.count))
+        print(String(format: "latency with 8 at once: p50 %.1f ms, p99 %.1f ms (%d groups)", pct(together, 0.5), pct(together, 0.99), together.count / 8))
     }
 }

@@ -20,11 +20,3 @@ struct ConnectionState: Sendable {
         self.openedAt = openedAt
     }
 }
-
-/// The last accepted position of an account: the base for the next speed check.
-struct LastPosition: Sendable {
-    var x: Double
-    var y: Double
-    var receivedAt: Int64
-    var clientTimestamp: Int64
-}

@@ -16,15 +16,13 @@ extension GameService {
 
     /// The account's last accepted report: from memory, or from the database after a restart.
     func lastReport(_ account: AccountID) throws -> PositionReport? {
-        if let p = positions[account] {
-            return PositionReport(point: Point(x: p.x, y: p.y), clientTime: p.clientTimestamp, serverTime: p.receivedAt)
-        }
+        if let p = positions[account] { return p }
         guard let row = try db.read({ db in
             try Row.fetchOne(db, sql: "SELECT x, y, received_at, client_ts FROM game_positions WHERE account = ?", arguments: [account.rawValue])
         }) else { return nil }
-        let last = LastPosition(x: row["x"], y: row["y"], receivedAt: row["received_at"], clientTimestamp: row["client_ts"])
+        let last = PositionReport(point: Point(x: row["x"], y: row["y"]), clientTime: row["client_ts"], serverTime: row["received_at"])
         positions[account] = last
-        return PositionReport(point: Point(x: last.x, y: last.y), clientTime: last.clientTimestamp, serverTime: last.receivedAt)
+        return last
     }
 
     struct RejectedPosition: Encodable {
@@ -64,7 +62,7 @@ extension GameService {
                                  message: "position rejected: \(names.joined(separator: ", "))",
                                  data: ["code": .string(RPCErrorCode.positionRejected.name), "flags": .array(names.map { JSONValue.string($0) })])
         }
-        positions[account] = LastPosition(x: x, y: y, receivedAt: received, clientTimestamp: timestamp)
+        positions[account] = report
         var completed: [String] = []
         for questID in (quests.byAccount[account] ?? []).sorted() {
             guard let quest = quests.active[questID], var progress = quests.progress[questID]?[account] else { continue }
@@ -145,7 +143,7 @@ extension GameService {
                     INSERT INTO game_positions (account, x, y, received_at, client_ts) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(account) DO UPDATE SET x = excluded.x, y = excluded.y,
                         received_at = excluded.received_at, client_ts = excluded.client_ts
-                    """, arguments: [account.rawValue, p.x, p.y, p.receivedAt, p.clientTimestamp])
+                    """, arguments: [account.rawValue, p.point.x, p.point.y, p.serverTime, p.clientTime])
             }
         } catch {
             logger.error("saving a position failed", metadata: ["account": "\(account)", "error": "\(error)"])

@@ -99,7 +99,7 @@ extension GameService {
                 guard quests.activeCount(account) < config.game.maxActiveQuestsPerAccount else {
                     throw RPCErrorObject(.limitExceeded, "you already hold \(config.game.maxActiveQuestsPerAccount) active quests; finish or abandon one")
                 }
-                let origin = positions[account].map { Point(x: $0.x, y: $0.y) }
+                let origin = positions[account]?.point
                 let context = QuestRequestContext(world: world, scope: scope, region: region, difficulty: difficulty,
                                                   requesterPosition: origin, seed: seed, now: at)
                 let spec: QuestSpec

@@ -25,7 +25,8 @@ public actor GameService {
 
     var connections: [ConnectionID: ConnectionState] = [:]
     var accountConnections: [AccountID: Set<ConnectionID>] = [:]
-    var positions: [AccountID: LastPosition] = [:]
+    /// Each account's last accepted report: the base of the next speed check.
+    var positions: [AccountID: PositionReport] = [:]
     var quests = QuestCache()
     /// Set when shutdown begins: new requests get `unavailable`.
     var draining = false

@@ -210,3 +210,22 @@ import World
         #expect(throws: StartupError.self) { try ServerApp.makeGenerator(config, world: world, logger: Logger(label: "t")) }
     }
 }
+
+@Suite struct ShippedModelTests {
+    @Test("The shipped quest model loads as the server's default generator and writes valid quests")
+    func shippedModelWritesValidQuests() throws {
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        let world = try ServerApp.loadWorld(config)
+        let generator = try ServerApp.makeGenerator(config, world: world, logger: Logger(label: "t"))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for (i, region) in ["catnip-meadows", "hissing-mire", "nine-lives-peaks"].enumerated() {
+            let request = QuestRequestContext(world: world, scope: i == 1 ? .global : .personal, region: region,
+                                              difficulty: i + 1, seed: UInt64(100 + i), now: now)
+            let spec = try generator.generate(request)
+            #expect(spec.region == region)
+            #expect(spec.difficulty == i + 1)
+            #expect(throws: Never.self) { try QuestValidator.validate(spec, world: world, now: now) }
+        }
+    }
+}

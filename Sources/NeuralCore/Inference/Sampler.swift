@@ -460,6 +460,16 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
         s3 = splitMix()
     }
 
+    /// The four state words, for a checkpoint.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// Restores a saved ``state``; nil unless it is four words, not all zero (the one state
+    /// xoshiro never leaves).
+    public init?(state: [UInt64]) {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -6,45 +6,37 @@ import Foundation
 /// numbers the interrupted run would have drawn. Platform-independent for integers; Gaussian draws
 /// go through `log`/`cos` and may differ in the last bit between C libraries.
 public struct TrainingRNG: RandomNumberGenerator, Sendable, Hashable, Codable {
-    private var s0, s1, s2, s3: UInt64
+    /// The same generator the sampler uses; this type adds the trainer's draws and checkpointing.
+    private var core: Xoshiro256StarStar
 
     /// The four state words, for a checkpoint.
-    public var state: [UInt64] { [s0, s1, s2, s3] }
+    public var state: [UInt64] { core.state }
 
     /// A generator whose sequence depends only on `seed`.
     public init(seed: UInt64) {
-        var s = seed
-        func splitMix() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix()
-        s1 = splitMix()
-        s2 = splitMix()
-        s3 = splitMix()
+        core = Xoshiro256StarStar(seed: seed)
     }
 
-    /// Restores a saved ``state``; nil unless it is four words, not all zero (the one state
-    /// xoshiro never leaves).
+    /// Restores a saved ``state``; nil unless it is four words, not all zero.
     public init?(state: [UInt64]) {
-        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
-        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+        guard let core = Xoshiro256StarStar(state: state) else { return nil }
+        self.core = core
     }
 
-    public mutating func next() -> UInt64 {
-        let result = rotl(s1 &* 5, 7) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = rotl(s3, 45)
-        return result
+    public init(from decoder: any Decoder) throws {
+        let words = try decoder.singleValueContainer().decode([UInt64].self)
+        guard let core = Xoshiro256StarStar(state: words) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a xoshiro256** state"))
+        }
+        self.core = core
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(state)
+    }
+
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1) with 24 random bits: exactly representable as Float.
     public mutating func nextUniform() -> Float {
@@ -58,6 +50,4 @@ public struct TrainingRNG: RandomNumberGenerator, Sendable, Hashable, Codable {
         let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
         return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
     }
-
-    @inline(__always) private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }

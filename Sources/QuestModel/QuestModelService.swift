@@ -10,8 +10,11 @@ import Synchronization
 /// ```
 public final class QuestModelService: QuestGenerator {
     private let runtime: Mutex<QuestModelRuntime>
+    /// The session's stream count: requests decoded together in one batched pass.
+    public let preferredBatchSize: Int
 
     public init(_ runtime: sending QuestModelRuntime) {
+        preferredBatchSize = runtime.session.maxStreams
         self.runtime = Mutex(runtime)
     }
 
@@ -25,6 +28,10 @@ public final class QuestModelService: QuestGenerator {
             runtime.generate([request]).first ?? .failure(QuestModelError(code: .attemptsExhausted, reason: "no result"))
         }
         return try result.get()
+    }
+
+    public func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] {
+        generate(batch: requests).map { result in result.map(\.spec).mapError { $0 } }
     }
 
     /// Several quests in one batched run (the session's `maxStreams` at a time).

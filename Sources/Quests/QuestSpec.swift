@@ -67,6 +67,23 @@ public struct QuestRequestContext: Sendable {
 
 /// Anything that can propose quests: the grammar today, a trained model later. Every
 /// proposal goes through `QuestValidator` before it is used.
+///
+/// Generation may take tens of milliseconds, so the server calls it off its game actor and
+/// hands a generator that decodes several requests in one pass all that are waiting
+/// (``generate(all:)``, at most ``preferredBatchSize``).
 public protocol QuestGenerator: Sendable {
     func generate(_ request: QuestRequestContext) throws -> QuestSpec
+    /// Several requests at once, one result each in the same order.
+    func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>]
+    /// How many requests ``generate(all:)`` handles well in one call.
+    var preferredBatchSize: Int { get }
+}
+
+extension QuestGenerator {
+    /// One at a time, for generators that gain nothing from batching.
+    public func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] {
+        requests.map { request in Result { try generate(request) } }
+    }
+
+    public var preferredBatchSize: Int { 1 }
 }

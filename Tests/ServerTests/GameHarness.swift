@@ -49,7 +49,8 @@ struct GameHarness {
     var nextConnection: UInt64 = 1
     var nextId: Int64 = 1
 
-    init(configure: (inout ServerConfig) -> Void = { _ in }) async throws {
+    init(generator: any QuestGenerator = GrammarQuestGenerator(),
+         configure: (inout ServerConfig) -> Void = { _ in }) async throws {
         var config = ServerConfig()
         config.dev = true
         config.storage.databasePath = ""
@@ -59,7 +60,7 @@ struct GameHarness {
         let world = try ServerApp.loadWorld(config)
         let db = try GameDatabase.open(path: nil, ledger: config.ledger, at: clock.now)
         let outbound = RecordingOutbound()
-        game = GameService(db: db, world: world, generator: GrammarQuestGenerator(), config: config,
+        game = GameService(db: db, world: world, generator: generator, config: config,
                            outbound: outbound, logger: Logger(label: "test"), now: { clock.now })
         try await game.loadActiveQuests()
         self.outbound = outbound

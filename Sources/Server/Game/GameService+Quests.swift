@@ -74,7 +74,11 @@ extension GameService {
 
     // MARK: quest.request
 
-    func questRequest(_ conn: ConnectionID, _ params: JSONValue?) throws -> JSONValue {
+    /// Generates, prices and funds a quest. Generation runs off the actor (it suspends here), so
+    /// everything that can change meanwhile is checked again inside the paying transaction:
+    /// the idempotency key (a twin request on another connection may have won), the active-quest
+    /// limit, the rewards pool and the balance.
+    func questRequest(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
         let p = try RPCParams(params, allowed: ["scope", "region", "difficulty", "maxWinners", "idempotencyKey"])
         let account = try requireAccount(conn)
         let scope = try QuestScope(rawValue: p.oneOf("scope", ["personal", "global"])) ?? .personal
@@ -88,28 +92,40 @@ extension GameService {
             throw RPCErrorObject.invalidParams("maxWinners", "only global quests have several winners")
         }
         let key = try p.idempotencyKey()
+        // A retry is answered from the store, without generating again.
+        if let stored = try storedResponse(account: account, key: key, method: "quest.request", params: params) {
+            return stored
+        }
+        try checkActiveQuestLimit(account)
         let digest = SHA256.hash("quest:\(account.rawValue):\(key)")
         let questID = "q-" + Hex.encode(digest.prefix(8))
         let seed = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let at = now()
+        let context = QuestRequestContext(world: world, scope: scope, region: region, difficulty: difficulty,
+                                          requesterPosition: positions[account]?.point, seed: seed, now: at)
+        let spec: QuestSpec
+        do {
+            spec = try await generation.generate(context)
+            try QuestValidator.validate(spec, world: world, origin: context.origin(regionID: spec.region), now: at)
+        } catch {
+            logger.error("quest generation failed", metadata: ["error": "\(error)"])
+            throw RPCErrorObject(.internalError, "the quest generator failed; nothing was charged")
+        }
+        return try fundQuest(spec, id: questID, context: context, maxWinners: maxWinners, account: account, key: key,
+                             params: params)
+    }
+
+    /// Prices the generated quest, charges the requester and escrows the reward, all in one
+    /// transaction (synchronous, so it runs on the actor without suspending).
+    func fundQuest(_ spec: QuestSpec, id questID: String, context: QuestRequestContext, maxWinners: Int?,
+                   account: AccountID, key: String, params: JSONValue?) throws -> JSONValue {
+        let at = context.now
         let createdAt = Self.millis(at)
+        let scope = context.scope
         var created: Quest?
         let result = try db.write { db in
             try idempotent(db, account: account, key: key, method: "quest.request", params: params) {
-                guard quests.activeCount(account) < config.game.maxActiveQuestsPerAccount else {
-                    throw RPCErrorObject(.limitExceeded, "you already hold \(config.game.maxActiveQuestsPerAccount) active quests; finish or abandon one")
-                }
-                let origin = positions[account]?.point
-                let context = QuestRequestContext(world: world, scope: scope, region: region, difficulty: difficulty,
-                                                  requesterPosition: origin, seed: seed, now: at)
-                let spec: QuestSpec
-                do {
-                    spec = try generator.generate(context)
-                    try QuestValidator.validate(spec, world: world, origin: context.origin(regionID: spec.region), now: at)
-                } catch {
-                    logger.error("quest generation failed", metadata: ["error": "\(error)"])
-                    throw RPCErrorObject(.internalError, "the quest generator failed; nothing was charged")
-                }
+                try checkActiveQuestLimit(account)
                 let quote: QuestQuote
                 do {
                     quote = try QuestPricing.quote(spec: spec, world: world, origin: context.origin(regionID: spec.region),
@@ -167,6 +183,12 @@ extension GameService {
             }
         }
         return result
+    }
+
+    func checkActiveQuestLimit(_ account: AccountID) throws {
+        guard quests.activeCount(account) < config.game.maxActiveQuestsPerAccount else {
+            throw RPCErrorObject(.limitExceeded, "you already hold \(config.game.maxActiveQuestsPerAccount) active quests; finish or abandon one")
+        }
     }
 
     // MARK: quest.get / quest.list

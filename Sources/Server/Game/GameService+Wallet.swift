@@ -28,13 +28,29 @@ extension GameService {
     /// Must be called inside the write transaction that `body`'s changes belong to.
     func idempotent(_ db: Database, account: AccountID, key: String, method: String, params: JSONValue?,
                     body: () throws -> JSONValue) throws -> JSONValue {
-        let hash = SHA256.hex(method + "\n" + (params ?? .null).serialized())
-        if let stored = try LedgerStore.idempotentResponse(db, account: account, key: key, requestHash: hash) {
-            return (try? JSONValue.parse(stored)) ?? .null
+        if let stored = try storedResponse(db, account: account, key: key, method: method, params: params) {
+            return stored
         }
         let result = try body()
-        try LedgerStore.recordIdempotent(db, account: account, key: key, requestHash: hash, response: result.serialized(), at: now())
+        try LedgerStore.recordIdempotent(db, account: account, key: key, requestHash: Self.requestHash(method, params),
+                                         response: result.serialized(), at: now())
         return result
+    }
+
+    /// The answer already given to this key, or nil; `idempotency_conflict` when the key was
+    /// used for a different request.
+    func storedResponse(_ db: Database, account: AccountID, key: String, method: String, params: JSONValue?) throws -> JSONValue? {
+        try LedgerStore.idempotentResponse(db, account: account, key: key, requestHash: Self.requestHash(method, params))
+            .map { (try? JSONValue.parse($0)) ?? .null }
+    }
+
+    /// ``storedResponse(_:account:key:method:params:)`` in a read transaction of its own.
+    func storedResponse(account: AccountID, key: String, method: String, params: JSONValue?) throws -> JSONValue? {
+        try db.read { db in try storedResponse(db, account: account, key: key, method: method, params: params) }
+    }
+
+    static func requestHash(_ method: String, _ params: JSONValue?) -> String {
+        SHA256.hex(method + "\n" + (params ?? .null).serialized())
     }
 
     func walletTransfer(_ conn: ConnectionID, _ params: JSONValue?) throws -> JSONValue {

@@ -17,7 +17,8 @@ import World
 public actor GameService {
     let db: any DatabaseWriter
     let world: World
-    let generator: any QuestGenerator
+    /// Quest generation, off this actor (see ``QuestGenerationQueue``).
+    nonisolated let generation: QuestGenerationQueue
     let config: ServerConfig
     let outbound: any Outbound
     let logger: Logger
@@ -37,7 +38,7 @@ public actor GameService {
                 outbound: any Outbound, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
         self.world = world
-        self.generator = generator
+        generation = QuestGenerationQueue(generator: generator)
         self.config = config
         self.outbound = outbound
         self.logger = logger
@@ -73,17 +74,23 @@ public actor GameService {
 
     /// Handles one text frame; returns the response text, or nil when nothing is to be sent
     /// (notifications, or a batch of notifications).
-    public func handle(_ id: ConnectionID, text: String, rateLimited: Bool) -> String? {
+    ///
+    /// Only `quest.request` suspends (while its quest is generated); the actor serves other
+    /// connections meanwhile, and the caller keeps this connection's later frames waiting.
+    public func handle(_ id: ConnectionID, text: String, rateLimited: Bool) async -> String? {
         switch RPCCodec.decode(text) {
         case .single(let item):
-            return process(id, item, rateLimited: rateLimited)?.serialized()
+            return await process(id, item, rateLimited: rateLimited)?.serialized()
         case .batch(let items):
-            let responses = items.compactMap { process(id, $0, rateLimited: rateLimited) }
+            var responses: [JSONValue] = []
+            for item in items {
+                if let response = await process(id, item, rateLimited: rateLimited) { responses.append(response) }
+            }
             return responses.isEmpty ? nil : JSONValue.array(responses).serialized()
         }
     }
 
-    func process(_ conn: ConnectionID, _ item: Result<RPCRequest, RPCErrorResponse>, rateLimited: Bool) -> JSONValue? {
+    func process(_ conn: ConnectionID, _ item: Result<RPCRequest, RPCErrorResponse>, rateLimited: Bool) async -> JSONValue? {
         let request: RPCRequest
         switch item {
         case .failure(let e): return RPCCodec.error(id: e.id, e.error)
@@ -95,7 +102,7 @@ public actor GameService {
                 throw RPCErrorObject(.rateLimited, "rate limited: more than \(config.transport.requestsPerSecond) requests per second on this connection")
             }
             if draining { throw RPCErrorObject(.unavailable, "the server is shutting down; reconnect later") }
-            let result = try dispatch(conn, request)
+            let result = try await dispatch(conn, request)
             guard let id = request.id else { return nil }
             return RPCCodec.result(id: id, result)
         } catch let e as RPCErrorObject {
@@ -111,7 +118,7 @@ public actor GameService {
         }
     }
 
-    func dispatch(_ conn: ConnectionID, _ r: RPCRequest) throws -> JSONValue {
+    func dispatch(_ conn: ConnectionID, _ r: RPCRequest) async throws -> JSONValue {
         switch r.method {
         case "rpc.discover": _ = try RPCParams(r.params, allowed: []); return discover()
         case "auth.challenge": return try authChallenge(conn, r.params)
@@ -123,7 +130,7 @@ public actor GameService {
         case "wallet.history": return try walletHistory(conn, r.params)
         case "wallet.faucet": return try walletFaucet(conn, r.params)
         case "world.info": return try worldInfo(r.params)
-        case "quest.request": return try questRequest(conn, r.params)
+        case "quest.request": return try await questRequest(conn, r.params)
         case "quest.get": return try questGet(conn, r.params)
         case "quest.list": return try questList(conn, r.params)
         case "quest.accept": return try questAccept(conn, r.params)

@@ -4,17 +4,25 @@ import RPC
 import Synchronization
 import WebSocketTransport
 
-/// Carries frames from the transport's service thread to the game, in arrival order.
+/// Carries frames from the transport's service thread to the game: each connection's in the
+/// order it sent them, different connections independently.
 ///
 /// The service thread must never wait, so the delegate only yields into an unbounded
-/// stream (the transport's rate limit and message cap bound what can pile up); one task
-/// drains it into the actor and sends each response back. One consumer keeps every
-/// connection's requests in the order they were sent, which position reports rely on.
+/// stream (the transport's rate limit and message cap bound what can pile up). One task reads
+/// the stream and files each event into its connection's lane; a lane with work has one task
+/// draining it into the actor, so a connection waiting for a quest to be generated holds up
+/// only its own later frames (position reports rely on that order), never another player's.
 final class RequestPump: WebSocketServerDelegate {
     enum Event: Sendable {
         case opened(ConnectionID, String)
         case closed(ConnectionID)
         case message(ConnectionID, String, rateLimited: Bool)
+
+        var connection: ConnectionID {
+            switch self {
+            case .opened(let id, _), .closed(let id), .message(let id, _, _): id
+            }
+        }
     }
 
     struct Stats: Sendable {
@@ -61,9 +69,45 @@ final class RequestPump: WebSocketServerDelegate {
         return body.serialized()
     }
 
-    /// Runs until the stream finishes: every event in order into the game, responses out.
+    /// Events of one connection waiting for its drain task.
+    private struct Lane {
+        var events: [Event] = []
+        var draining = false
+    }
+
+    private let lanes = Mutex([ConnectionID: Lane]())
+
+    /// Runs until the stream finishes: every event into its connection's lane.
     func run(game: GameService, outbound: any Outbound) async {
-        for await event in stream {
+        await withDiscardingTaskGroup { group in
+            for await event in stream {
+                let id = event.connection
+                let start = lanes.withLock { lanes -> Bool in
+                    lanes[id, default: Lane()].events.append(event)
+                    guard lanes[id]?.draining == false else { return false }
+                    lanes[id]?.draining = true
+                    return true
+                }
+                if start {
+                    group.addTask { await self.drain(id, game: game, outbound: outbound) }
+                }
+            }
+        }
+    }
+
+    /// Runs one connection's events in order until its lane is empty.
+    private func drain(_ id: ConnectionID, game: GameService, outbound: any Outbound) async {
+        while true {
+            let next = lanes.withLock { lanes -> Event? in
+                guard var lane = lanes[id], !lane.events.isEmpty else {
+                    lanes[id] = nil
+                    return nil
+                }
+                let event = lane.events.removeFirst()
+                lanes[id] = lane
+                return event
+            }
+            guard let event = next else { return }
             switch event {
             case .opened(let id, let remote):
                 await game.connectionOpened(id, remoteAddress: remote)

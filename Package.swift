@@ -28,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+        // int8 kernels with AVX2 / AVX-512 VNNI, picked at run time (Swift targets baseline x86-64).
+        .target(name: "CInt8Kernels", cSettings: [.unsafeFlags(["-O2"])]),
+
         .target(name: "PurrCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "RPC", swiftSettings: strict),
         .target(name: "WebSocketTransport", dependencies: [
@@ -38,13 +41,15 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "World", dependencies: ["PurrCrypto"], swiftSettings: numeric),
         .target(name: "Quests", dependencies: ["World", "Ledger", "PurrCrypto"], swiftSettings: numeric),
+        // Verifiable history: the RFC 9162 Merkle log.
+        .target(name: "TransparencyLog", dependencies: ["PurrCrypto"], swiftSettings: strict),
         // The quest model: tensors and layers, the tokenizer, and the model that writes quests.
-        .target(name: "NeuralCore", dependencies: ["CBLAS", "PurrCrypto"], swiftSettings: numeric),
+        .target(name: "NeuralCore", dependencies: ["CBLAS", "CInt8Kernels", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "Tokenizer", swiftSettings: numeric),
         .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore",
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -66,11 +71,12 @@ let package = Package(
         .testTarget(name: "ModelTrainingTests", dependencies: ["ModelTraining", "NeuralCore", "Tokenizer", "QuestModel"]),
         .testTarget(name: "QuestModelTests", dependencies: ["QuestModel", "NeuralCore", "Tokenizer", "Quests", "World"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "PurrCrypto"]),
         .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),
         .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog"]),
         .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto", "WebSocketTransport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

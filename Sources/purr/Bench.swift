@@ -33,6 +33,9 @@ struct BenchModel: ParsableCommand {
     @Option(help: "Generation runs per measurement (the median is reported).")
     var runs = 3
 
+    @Option(help: "int8 kernels to measure, comma-separated: portable, avx2, avx512vnni (default: portable and this machine's best).")
+    var int8Kernels: String?
+
     @Flag(help: "Skip the training measurement.")
     var noTraining = false
 
@@ -60,6 +63,17 @@ struct BenchModel: ParsableCommand {
         if !noGeneration {
             var options = InferenceBenchmark.Options(config: config, threads: threads, streams: streams)
             options.runs = runs
+            if let int8Kernels {
+                options.int8Kernels = try int8Kernels.split(separator: ",").map { name in
+                    guard let k = Int8Kernel(rawValue: String(name)) else {
+                        throw ValidationError("--int8-kernels: unknown kernel \(name); use portable, avx2 or avx512vnni")
+                    }
+                    return k
+                }
+            } else {
+                options.int8Kernels = Int8Kernel.detected == .portable ? [.portable] : [.portable, .detected]
+            }
+            print("int8 kernels: \(options.int8Kernels.map { $0.isSupported ? $0.rawValue : "\($0) (not supported here)" }.joined(separator: ", ")); detected \(Int8Kernel.detected)")
             let report = try InferenceBenchmark.run(options) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
             print(report)
         }

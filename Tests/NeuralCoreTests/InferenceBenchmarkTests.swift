@@ -15,7 +15,8 @@ struct InferenceBenchmarkTests {
             #expect(m.quality.positions == 8)
         }
         #expect(report.measurements[0].quality.maxLogitDifference < 0.01)
-        #expect(report.description.contains("int8: 1 stream"))
+        #expect(report.description.contains("int8 (\(Int8Kernel.preferred)): 1 stream"))
+        #expect(report.measurements[1].kernel == .preferred && report.measurements[0].kernel == nil)
     }
 
     /// The R7 figures of the issue. Off by default (a minute of CPU); run in release:

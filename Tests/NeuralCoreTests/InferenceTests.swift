@@ -220,14 +220,18 @@ struct InferenceForwardTests {
 struct Int8KernelTests {
     /// Covers the 4-row and 4-input unrolled paths, their tails, padding, and the >1024-wide
     /// path that sums in float per block.
+    static let shapes = [(7, 5, 1), (9, 33, 1), (6, 40, 3), (5, 72, 6), (3, 1100, 5), (8, 1100, 1), (11, 48, 8), (5, 200, 13)]
+
     @Test("int8 matrix products match the dequantised matrix times the int16 activations",
-          arguments: [(7, 5, 1), (9, 33, 1), (6, 40, 3), (5, 72, 6), (3, 1100, 5), (8, 1100, 1)])
-    func matchesDequantised(rows: Int, cols: Int, batch: Int) {
+          arguments: Int8Kernel.allCases.filter(\.isSupported), shapes)
+    func matchesDequantised(kernel: Int8Kernel, shape: (Int, Int, Int)) {
+        let (rows, cols, batch) = shape
         var rng = Xoshiro256StarStar(seed: UInt64(rows * 1000 + cols))
         let w = (0..<(rows * cols)).map { _ in Float(rng.nextUnitDouble() * 2 - 1) }
         let x = (0..<(batch * cols)).map { _ in Float(rng.nextUnitDouble() * 6 - 3) }
         let m = w.withUnsafeBufferPointer { Int8Matrix(quantizing: $0.baseAddress!, rows: rows, cols: cols) }
-        let a = Int16Activations(capacity: batch, maxWidth: cols)
+        let a = Int16Activations(capacity: batch, maxWidth: cols, kernel: kernel)
+        #expect(a.kernel == kernel)
         x.withUnsafeBufferPointer { a.quantize($0.baseAddress!, rows: 0..<batch, width: cols, ldx: cols) }
         var y = [Float](repeating: 1, count: batch * rows)
         y.withUnsafeMutableBufferPointer { m.multiply(a, inputs: 0..<batch, rows: 0..<rows, into: $0.baseAddress!, ldy: rows, accumulate: true) }
@@ -244,6 +248,35 @@ struct Int8KernelTests {
                 #expect(abs(Double(y[b * rows + r]) - expected) < 1e-3 * Double(cols).squareRoot())
                 #expect(abs(Double(y[b * rows + r]) - exact) < 0.05 * Double(cols).squareRoot())
             }
+        }
+    }
+
+    /// The vector kernels form the same integer sums per block as the portable one; only the
+    /// order of the final two float multiplications may differ.
+    @Test("every kernel this machine runs gives the portable kernel's products",
+          arguments: Int8Kernel.allCases.filter { $0 != .portable && $0.isSupported })
+    func kernelsAgree(kernel: Int8Kernel) {
+        for (rows, cols, batch) in Self.shapes {
+            var rng = Xoshiro256StarStar(seed: UInt64(rows * 7 + cols))
+            let w = (0..<(rows * cols)).map { _ in Float(rng.nextUnitDouble() * 2 - 1) }
+            let x = (0..<(batch * cols)).map { _ in Float(rng.nextUnitDouble() * 6 - 3) }
+            let m = w.withUnsafeBufferPointer { Int8Matrix(quantizing: $0.baseAddress!, rows: rows, cols: cols) }
+            var results: [[Float]] = []
+            for k in [Int8Kernel.portable, kernel] {
+                let a = Int16Activations(capacity: batch, maxWidth: cols, kernel: k)
+                x.withUnsafeBufferPointer { a.quantize($0.baseAddress!, rows: 0..<batch, width: cols, ldx: cols) }
+                var y = [Float](repeating: 0.5, count: batch * rows)
+                // Output rows 1..<rows only: the kernels must leave row 0 alone.
+                y.withUnsafeMutableBufferPointer {
+                    m.multiply(a, inputs: 0..<batch, rows: 1..<rows, into: $0.baseAddress!, ldy: rows, accumulate: false)
+                }
+                results.append(y)
+            }
+            for i in 0..<results[0].count {
+                let (p, v) = (results[0][i], results[1][i])
+                #expect(abs(p - v) <= 1e-6 * max(1, abs(p)), "\(kernel) \(rows)×\(cols)×\(batch) at \(i): \(p) vs \(v)")
+            }
+            for b in 0..<batch { #expect(results[1][b * rows] == 0.5) }
         }
     }
 

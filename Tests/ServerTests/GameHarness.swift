@@ -60,7 +60,7 @@ struct GameHarness {
         let world = try ServerApp.loadWorld(config)
         let db = try GameDatabase.open(path: nil, ledger: config.ledger, at: clock.now)
         let outbound = RecordingOutbound()
-        game = GameService(db: db, world: world, generator: generator, config: config,
+        game = GameService(db: db, world: world, generator: generator, log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
                            outbound: outbound, logger: Logger(label: "test"), now: { clock.now })
         try await game.loadActiveQuests()
         self.outbound = outbound

@@ -20,10 +20,13 @@ public enum InferenceBenchmark {
         public var seed: UInt64
         public var formats: [InferenceSession.WeightFormat]
         public var kvCache: InferenceSession.KVCacheFormat
+        /// The int8 format is measured once per kernel listed here (unsupported ones skipped).
+        public var int8Kernels: [Int8Kernel]
 
         public init(config: LlamaConfig = .r7, threads: Int = 2, streams: Int = 8, tokens: Int? = nil,
                     runs: Int = 5, seed: UInt64 = 1, formats: [InferenceSession.WeightFormat] = [.fp32, .int8],
-                    kvCache: InferenceSession.KVCacheFormat = .int16) {
+                    kvCache: InferenceSession.KVCacheFormat = .int16, int8Kernels: [Int8Kernel] = [.preferred]) {
+            self.int8Kernels = int8Kernels
             self.kvCache = kvCache
             self.config = config
             self.threads = threads
@@ -38,6 +41,9 @@ public enum InferenceBenchmark {
     /// Tokens per second of every run, for one weight format.
     public struct Measurement: Sendable, Hashable {
         public var format: InferenceSession.WeightFormat
+        /// The int8 kernel (nil for fp32, which runs on OpenBLAS).
+        public var kernel: Int8Kernel?
+        public var label: String { format.rawValue + (kernel.map { " (\($0))" } ?? "") }
         public var singleStream: [Double]
         public var batched: [Double]
         /// Bytes of projection weights read per decoded token.
@@ -73,7 +79,7 @@ public enum InferenceBenchmark {
             var lines = ["model: \(options.config)",
                          "threads: \(threads); \(tokens) positions per stream; median of \(options.runs) runs"]
             for m in measurements {
-                lines.append("\(m.format.rawValue): 1 stream \(fixed(m.singleStreamMedian, 0)) tok/s, "
+                lines.append("\(m.label): 1 stream \(fixed(m.singleStreamMedian, 0)) tok/s, "
                     + "\(options.streams) streams \(fixed(m.batchedMedian, 0)) tok/s "
                     + "(weights \(fixed(Double(m.weightBytes) / 1e6, 1)) MB read per token)")
                 lines.append("  runs, 1 stream: " + m.singleStream.map { fixed($0, 0) }.joined(separator: " "))
@@ -99,11 +105,15 @@ public enum InferenceBenchmark {
             maxStreams: 1, maxSeq: tokens, threads: options.threads, weights: .fp32, kvCache: .fp32))
         var sessions: [InferenceSession] = []
         var measurements: [Measurement] = []
-        for format in options.formats {
+        let variants = options.formats.flatMap { format -> [(InferenceSession.WeightFormat, Int8Kernel?)] in
+            format == .int8 ? options.int8Kernels.filter(\.isSupported).map { (format, $0) } : [(format, nil)]
+        }
+        for (format, kernel) in variants {
             let session = try InferenceSession(parameters: store, options: .init(
-                maxStreams: options.streams, maxSeq: tokens, threads: options.threads, weights: format, kvCache: options.kvCache))
+                maxStreams: options.streams, maxSeq: tokens, threads: options.threads, weights: format, kvCache: options.kvCache,
+                int8Kernel: kernel ?? .preferred))
             sessions.append(session)
-            measurements.append(Measurement(format: format, singleStream: [], batched: [],
+            measurements.append(Measurement(format: format, kernel: kernel, singleStream: [], batched: [],
                                             weightBytes: session.weights.projectionBytes,
                                             quality: try compare(reference: exact, candidate: session, tokens: tokens)))
         }
@@ -113,7 +123,7 @@ public enum InferenceBenchmark {
                 let batched = try batched(session, streams: options.streams, tokens: tokens, seed: options.seed &+ UInt64(run))
                 measurements[i].singleStream.append(single)
                 measurements[i].batched.append(batched)
-                progress?("run \(run + 1) \(session.options.weights.rawValue): 1 stream \(fixed(single, 0)) tok/s, "
+                progress?("run \(run + 1) \(measurements[i].label): 1 stream \(fixed(single, 0)) tok/s, "
                           + "\(options.streams) streams \(fixed(batched, 0)) tok/s")
             }
         }

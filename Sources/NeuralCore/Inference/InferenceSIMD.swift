@@ -21,6 +21,19 @@ enum InferenceSIMD {
               Int16(truncatingIfNeeded: a[6]), Int16(truncatingIfNeeded: a[7]))
     }
 
+    /// Even and odd lanes narrowed to int16 and woven back into natural order.
+    @inline(__always)
+    static func interleave(_ e: SIMD8<Int32>, _ o: SIMD8<Int32>) -> SIMD16<Int16> {
+        SIMD16(Int16(truncatingIfNeeded: e[0]), Int16(truncatingIfNeeded: o[0]),
+               Int16(truncatingIfNeeded: e[1]), Int16(truncatingIfNeeded: o[1]),
+               Int16(truncatingIfNeeded: e[2]), Int16(truncatingIfNeeded: o[2]),
+               Int16(truncatingIfNeeded: e[3]), Int16(truncatingIfNeeded: o[3]),
+               Int16(truncatingIfNeeded: e[4]), Int16(truncatingIfNeeded: o[4]),
+               Int16(truncatingIfNeeded: e[5]), Int16(truncatingIfNeeded: o[5]),
+               Int16(truncatingIfNeeded: e[6]), Int16(truncatingIfNeeded: o[6]),
+               Int16(truncatingIfNeeded: e[7]), Int16(truncatingIfNeeded: o[7]))
+    }
+
     @inline(__always)
     static func float(_ a: SIMD4<Int32>) -> SIMD4<Float> {
         SIMD4(Float(a[0]), Float(a[1]), Float(a[2]), Float(a[3]))

@@ -65,10 +65,12 @@ public final class InferenceSession {
         public var quantizeHead: Bool
         /// Prompt tokens per prefill pass; bounds activation memory, keeps `sgemm` efficient.
         public var prefillChunk: Int
+        /// The int8 products' implementation (an unsupported one falls back to portable).
+        public var int8Kernel: Int8Kernel
 
         public init(maxStreams: Int = 8, maxSeq: Int? = nil, threads: Int = 2,
                     weights: WeightFormat = .int8, kvCache: KVCacheFormat = .int16, quantizeHead: Bool = true,
-                    prefillChunk: Int = 64) {
+                    prefillChunk: Int = 64, int8Kernel: Int8Kernel = .preferred) {
             self.maxStreams = maxStreams
             self.maxSeq = maxSeq
             self.threads = threads
@@ -76,6 +78,7 @@ public final class InferenceSession {
             self.kvCache = kvCache
             self.quantizeHead = quantizeHead
             self.prefillChunk = prefillChunk
+            self.int8Kernel = int8Kernel
         }
     }
 
@@ -83,6 +86,8 @@ public final class InferenceSession {
     public let options: Options
     public let maxStreams: Int
     public let maxSeq: Int
+    /// The int8 kernel actually in use.
+    public var int8Kernel: Int8Kernel { quantized.kernel }
     /// The weights the session was built from (kept alive; read in place on the fp32 path).
     public var parameters: ParameterStore { weights.store }
 
@@ -154,7 +159,7 @@ public final class InferenceSession {
         up = buffer(capacity * c.hidden)
         logitBuffer = buffer(maxStreams * c.vocab)
         scratch = (0..<options.threads).map { _ in InferenceKVCache.Scratch(seqStride: cache.seqStride, headDim: c.headDim) }
-        quantized = Int16Activations(capacity: capacity, maxWidth: max(c.dim, c.hidden))
+        quantized = Int16Activations(capacity: capacity, maxWidth: max(c.dim, c.hidden), kernel: options.int8Kernel)
         rowStream = buffer(capacity)
         rowPosition = buffer(capacity)
         rowToken = buffer(capacity, Int32.self)

@@ -1,3 +1,5 @@
+import CInt8Kernels
+
 /// A weight matrix `[rows, cols]` quantised to int8 with one symmetric scale per row:
 /// `W[r, c] ≈ scale[r] · q[r, c]`, `q ∈ [-127, 127]`.
 ///
@@ -75,6 +77,15 @@ final class Int8Matrix {
                   into y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
         precondition(stride <= x.rowPitch, "activations quantised for a narrower width")
         let batch = inputs.count
+        if x.kernel != .portable {
+            // The C kernels read activations in natural order (see Int16Activations.kernel).
+            purr_int8_matmul(x.kernel.isa, values, stride, scales,
+                             x.values + inputs.lowerBound * x.rowPitch, x.rowPitch, x.scales + inputs.lowerBound,
+                             x.sums + inputs.lowerBound * x.maxBlocks, x.maxBlocks, Int8Matrix.blockChunks * 16,
+                             batch, rowRange.lowerBound, rowRange.upperBound,
+                             y, ldy, accumulate ? 1 : 0)
+            return
+        }
         let chunks = stride / 16
         let blocks = (chunks + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks
         let xRowBytes = x.rowPitch * 2
@@ -231,10 +242,14 @@ final class Int8Matrix {
 /// one symmetric scale per vector, magnitudes ≤ 16383, and per 1024-wide block the sum of the
 /// quantised values (to remove the weights' +128 bias).
 ///
-/// Layout per vector: blocks of 16 values, each stored as its 8 even positions then its 8 odd
-/// positions, zero-padded; vectors `rowPitch` apart whatever their width, so that threads
-/// quantising disjoint rows share nothing. Preallocated once for the largest batch and width.
+/// Layout per vector: for the portable kernel, blocks of 16 values, each stored as its 8 even
+/// positions then its 8 odd positions (matching its even/odd weight loads); for the C kernels,
+/// natural order (they widen weights in order). Zero-padded; vectors `rowPitch` apart whatever
+/// their width, so that threads quantising disjoint rows share nothing. Preallocated once for
+/// the largest batch and width.
 final class Int16Activations {
+    /// The kernel these activations are laid out for.
+    let kernel: Int8Kernel
     let capacity: Int
     /// Elements between consecutive vectors: the largest width rounded up to 16.
     let rowPitch: Int
@@ -245,7 +260,8 @@ final class Int16Activations {
     /// `[capacity, maxBlocks]` sums of the quantised values of each block.
     let sums: UnsafeMutablePointer<Int32>
 
-    init(capacity: Int, maxWidth: Int) {
+    init(capacity: Int, maxWidth: Int, kernel: Int8Kernel = .preferred) {
+        self.kernel = kernel.isSupported ? kernel : .portable
         self.capacity = capacity
         rowPitch = (maxWidth + 15) / 16 * 16
         maxBlocks = max(1, (rowPitch / 16 + Int8Matrix.blockChunks - 1) / Int8Matrix.blockChunks)
@@ -307,13 +323,18 @@ final class Int16Activations {
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let bias = SIMD8<Int32>(repeating: 0x4B40_0000)
         let dr = UnsafeMutableRawPointer(dst)
+        let natural = kernel != .portable
         var c = 0
         while c &+ 16 <= width {
             let v = raw.loadUnaligned(fromByteOffset: c &* 4, as: SIMD16<Float>.self)
             let e = unsafeBitCast(v.evenHalf * inverse + magic, to: SIMD8<Int32>.self) &- bias
             let o = unsafeBitCast(v.oddHalf * inverse + magic, to: SIMD8<Int32>.self) &- bias
-            dr.storeBytes(of: InferenceSIMD.narrow(e), toByteOffset: c &* 2, as: SIMD8<Int16>.self)
-            dr.storeBytes(of: InferenceSIMD.narrow(o), toByteOffset: c &* 2 &+ 16, as: SIMD8<Int16>.self)
+            if natural {
+                dr.storeBytes(of: InferenceSIMD.interleave(e, o), toByteOffset: c &* 2, as: SIMD16<Int16>.self)
+            } else {
+                dr.storeBytes(of: InferenceSIMD.narrow(e), toByteOffset: c &* 2, as: SIMD8<Int16>.self)
+                dr.storeBytes(of: InferenceSIMD.narrow(o), toByteOffset: c &* 2 &+ 16, as: SIMD8<Int16>.self)
+            }
             sums[c / 16 / Int8Matrix.blockChunks] &+= (e &+ o).wrappedSum()
             c &+= 16
         }
@@ -325,8 +346,8 @@ final class Int16Activations {
                 let e = c + 2 * k, o = e + 1
                 let qe: Int16 = e < width ? Int16((src[e] * inverse + 12_582_912) - 12_582_912) : 0
                 let qo: Int16 = o < width ? Int16((src[o] * inverse + 12_582_912) - 12_582_912) : 0
-                block[k] = qe
-                block[8 + k] = qo
+                block[natural ? 2 * k : k] = qe
+                block[natural ? 2 * k + 1 : 8 + k] = qo
                 sum &+= Int32(qe) &+ Int32(qo)
             }
             sums[c / 16 / Int8Matrix.blockChunks] &+= sum

@@ -29,6 +29,9 @@ public enum MethodCatalog {
         "status": Schema.enumeration(["active", "completed", "settled", "expired", "abandoned"]),
         "winners": Schema.array(Schema.hex(bytes: 32)),
     ], required: ["id", "scope", "requester", "title", "description", "region", "difficulty", "objectives", "reward", "price", "deadline", "status"])
+    static let treeHead: JSONValue = Schema.object([
+        "treeSize": Schema.integer, "rootHash": Schema.hex(bytes: 32), "timestamp": Schema.integer, "signature": Schema.hex(bytes: 64),
+    ], required: ["treeSize", "rootHash", "timestamp", "signature"])
     static let idempotencyKey = RPCMethodDescriptor.Param("idempotencyKey", "Client-chosen key, 1-128 printable ASCII characters; a retry with the same key and params returns the first result and moves nothing.", schema: Schema.string)
 
     public static let methods: [RPCMethodDescriptor] = [
@@ -133,6 +136,42 @@ public enum MethodCatalog {
             ],
             result: Schema.object(["accepted": Schema.boolean, "completed": Schema.array(Schema.string), "flags": Schema.array(Schema.string)], required: ["accepted", "completed", "flags"]),
             errors: [.unauthenticated, .invalidParams, .positionRejected], requiresAuth: true),
+        // The transparency log (docs/contracts.md): public, no sign-in.
+        RPCMethodDescriptor(
+            name: "log.info", summary: "The log's Ed25519 public key, hash functions and leaf encoding.",
+            params: [], result: Schema.object(["publicKey": Schema.hex(bytes: 32), "leafEncoding": Schema.string, "hashAlgorithm": Schema.string],
+                                              required: ["publicKey", "leafEncoding", "hashAlgorithm"]),
+            errors: [], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "log.head", summary: "The newest signed tree head (a new one is signed first if the log has grown).",
+            params: [], result: treeHead, errors: [], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "log.entries", summary: "Leaves [from, to) of the log, at most log.maxEntriesPerCall; each leaf is the canonical text of one event.",
+            params: [
+                .init("from", "First leaf index, ≥ 0.", schema: Schema.integer),
+                .init("to", "One past the last leaf index, > from and at most the log's size.", schema: Schema.integer),
+            ],
+            result: Schema.object(["entries": Schema.array(Schema.object(["leafIndex": Schema.integer, "leaf": Schema.string])),
+                                   "from": Schema.integer, "to": Schema.integer], required: ["entries", "from", "to"]),
+            errors: [.invalidParams, .notFound], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "log.proof.inclusion", summary: "RFC 9162 inclusion proof of leaf leafIndex in the tree of treeSize leaves.",
+            params: [
+                .init("leafIndex", "The leaf, 0-based.", schema: Schema.integer),
+                .init("treeSize", "A tree size, e.g. a signed head's, > leafIndex.", schema: Schema.integer),
+            ],
+            result: Schema.object(["leafIndex": Schema.integer, "treeSize": Schema.integer, "proof": Schema.array(Schema.hex(bytes: 32))],
+                                  required: ["leafIndex", "treeSize", "proof"]),
+            errors: [.invalidParams], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "log.proof.consistency", summary: "RFC 9162 consistency proof between the trees of first and second leaves.",
+            params: [
+                .init("first", "The older size, ≤ second.", schema: Schema.integer),
+                .init("second", "The newer size, at most the log's size.", schema: Schema.integer),
+            ],
+            result: Schema.object(["first": Schema.integer, "second": Schema.integer, "proof": Schema.array(Schema.hex(bytes: 32))],
+                                  required: ["first", "second", "proof"]),
+            errors: [.invalidParams], requiresAuth: false),
         // Notifications (server to client).
         RPCMethodDescriptor(
             name: "quest.available", summary: "Notification: a new global quest, sent to every signed-in player.",
@@ -146,6 +185,7 @@ public enum MethodCatalog {
                 .init("paid", "Whether this completion was paid.", schema: Schema.boolean),
                 .init("txId", required: false, "Ledger transaction of the payment.", schema: Schema.integer),
                 .init("status", "The quest's status after this completion.", schema: Schema.string),
+                .init("leafIndex", "Log leaf of the settlement (or of the completion when unpaid), for log.proof.inclusion.", schema: Schema.integer),
             ],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(

@@ -79,6 +79,16 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var topP: Float = 0.95
     }
 
+    /// The transparency log (docs/contracts.md).
+    public struct Log: Codable, Sendable, Equatable {
+        /// The log's Ed25519 key file, created on first start; "" = a new key each run (tests).
+        public var keyFile = "data/log-key.json"
+        /// How often a new tree head is signed when the log has grown.
+        public var headIntervalSeconds = 10.0
+        /// Most entries one log.entries call returns.
+        public var maxEntriesPerCall = 1_000
+    }
+
     public var network = Network()
     public var storage = Storage()
     public var world = WorldFiles()
@@ -89,6 +99,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var economy = EconomyConfig()
     public var ledger = LedgerConfig()
     public var model = Model()
+    public var log = Log()
     /// Developer mode: enables wallet.faucet. Never on a public server.
     public var dev = false
 

@@ -97,12 +97,14 @@ extension GameService {
         var quest = quest
         let at = now()
         var txId: Int64?
+        var leafIndex: Int64 = 0
         let paid = quest.winners.count < quest.maxWinners && !quest.winners.contains(account.rawValue)
         try db.write { db in
             try saveParticipant(db, progress, status: "completed")
             try LedgerStore.appendEvent(db, kind: "quest.completed", payload: [
                 "questId": quest.id, "account": account.rawValue, "x": String(point.x), "y": String(point.y),
             ], at: at)
+            leafIndex = try Self.lastLeafIndex(db)
             guard paid else { return }
             txId = try LedgerStore.move(db, kind: GameAudit.Kind.reward, from: .escrow(quest.id), to: account, amount: quest.reward,
                                         ref: "\(quest.id):\(account.rawValue)", uniqueRef: true, memo: "quest reward", at: at)
@@ -118,6 +120,7 @@ extension GameService {
                 "questId": quest.id, "account": account.rawValue, "reward": quest.reward.decimalString,
                 "txId": String(txId ?? 0), "status": quest.status.rawValue,
             ], at: at)
+            leafIndex = try Self.lastLeafIndex(db)
         }
         var told: Set<AccountID> = [account, AccountID(rawValue: quest.requester)]
         if quest.status == .active {
@@ -130,6 +133,7 @@ extension GameService {
         var params: [String: JSONValue] = [
             "questId": .string(quest.id), "account": .string(account.rawValue),
             "reward": .string(paid ? quest.reward.decimalString : "0"), "paid": .bool(paid), "status": .string(quest.status.rawValue),
+            "leafIndex": .int(leafIndex),
         ]
         if let txId { params["txId"] = .int(txId) }
         for a in told { notify(a, "quest.completed", .object(params)) }

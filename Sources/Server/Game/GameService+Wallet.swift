@@ -72,7 +72,7 @@ extension GameService {
                 let txId = try LedgerStore.move(db, kind: "wallet.transfer", from: account, to: to, amount: amount,
                                                 ref: nil, uniqueRef: false, memo: nil, at: at)
                 let balance = try LedgerStore.balance(db, account)
-                return ["transferId": .int(txId), "balance": .string(balance.decimalString)]
+                return ["transferId": .int(txId), "balance": .string(balance.decimalString), "leafIndex": .int(try Self.lastLeafIndex(db))]
             }
         }
         return result
@@ -112,7 +112,8 @@ extension GameService {
             let body = { () throws -> JSONValue in
                 try LedgerStore.move(db, kind: "wallet.faucet", from: .treasury, to: account, amount: amount,
                                      ref: nil, uniqueRef: false, memo: "dev faucet", at: at)
-                return ["balance": .string(try LedgerStore.balance(db, account).decimalString)]
+                return ["balance": .string(try LedgerStore.balance(db, account).decimalString),
+                        "leafIndex": .int(try Self.lastLeafIndex(db))]
             }
             if let key {
                 return try idempotent(db, account: account, key: key, method: "wallet.faucet", params: params, body: body)

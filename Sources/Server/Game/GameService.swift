@@ -19,6 +19,8 @@ public actor GameService {
     let world: World
     /// Quest generation, off this actor (see ``QuestGenerationQueue``).
     nonisolated let generation: QuestGenerationQueue
+    /// The transparency log over the ledger's events.
+    nonisolated let eventLog: EventLog
     let config: ServerConfig
     let outbound: any Outbound
     let logger: Logger
@@ -34,8 +36,9 @@ public actor GameService {
     /// Counters for /healthz and the logs.
     var requestsServed = 0
 
-    public init(db: any DatabaseWriter, world: World, generator: any QuestGenerator, config: ServerConfig,
+    public init(db: any DatabaseWriter, world: World, generator: any QuestGenerator, log: EventLog, config: ServerConfig,
                 outbound: any Outbound, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        eventLog = log
         self.db = db
         self.world = world
         generation = QuestGenerationQueue(generator: generator)
@@ -136,6 +139,11 @@ public actor GameService {
         case "quest.accept": return try questAccept(conn, r.params)
         case "quest.abandon": return try questAbandon(conn, r.params)
         case "position.report": return try positionReport(conn, r.params)
+        case "log.info": return try logInfo(r.params)
+        case "log.head": return try logHead(r.params)
+        case "log.entries": return try logEntries(r.params)
+        case "log.proof.inclusion": return try logInclusionProof(r.params)
+        case "log.proof.consistency": return try logConsistencyProof(r.params)
         default:
             throw RPCErrorObject(.methodNotFound, "method not found: \(r.method)", field: "method")
         }
@@ -146,6 +154,7 @@ public actor GameService {
         "rpc.discover", "auth.challenge", "auth.login", "auth.resume", "auth.logout",
         "wallet.balance", "wallet.transfer", "wallet.history", "wallet.faucet", "world.info",
         "quest.request", "quest.get", "quest.list", "quest.accept", "quest.abandon", "position.report",
+        "log.info", "log.head", "log.entries", "log.proof.inclusion", "log.proof.consistency",
     ]
 
     func discover() -> JSONValue {

@@ -12,6 +12,7 @@ public enum GameDatabase {
         var migrator = DatabaseMigrator()
         LedgerStore.registerMigrations(in: &migrator)
         registerMigrations(in: &migrator)
+        EventLog.registerMigrations(in: &migrator)
         try migrator.migrate(writer)
         try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
         return writer

@@ -61,8 +61,19 @@ public final class ServerApp: Sendable {
         }
         let transport = WebSocketServer(host: config.network.host, port: config.network.port, path: "/v1",
                                         limits: config.transport, logger: logger)
-        let game = GameService(db: db, world: world, generator: try generator ?? makeGenerator(config, world: world, logger: logger), config: config,
-                               outbound: transport, logger: logger, now: now)
+        let log: EventLog
+        do {
+            let (key, created) = try EventLog.loadKey(path: path == nil ? nil : config.log.keyFile)
+            if created, path != nil {
+                logger.notice("created a new transparency-log key; publish its public key", metadata: [
+                    "file": "\(config.log.keyFile)", "publicKey": "\(key.publicKeyHex)"])
+            }
+            log = try EventLog(key: key, db: db)
+        } catch {
+            throw StartupError(message: "transparency log: \(error)")
+        }
+        let game = GameService(db: db, world: world, generator: try generator ?? makeGenerator(config, world: world, logger: logger),
+                               log: log, config: config, outbound: transport, logger: logger, now: now)
         try await game.loadActiveQuests()
         try await game.expireDue()
         let pump = RequestPump()
@@ -82,12 +93,22 @@ public final class ServerApp: Sendable {
                 }
             }
         }
+        let headInterval = config.log.headIntervalSeconds
+        let headTask = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(headInterval))
+                if Task.isCancelled { break }
+                do { try await game.signTreeHead() } catch {
+                    logger.error("signing a tree head failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         logger.info("PurrQuest listening", metadata: [
             "url": "ws://\(config.network.host):\(transport.boundPort)/v1", "world": "\(world.name)",
             "database": "\(path ?? ":memory:")", "dev": "\(config.dev)",
         ])
         return ServerApp(game: game, transport: transport, db: db, world: world, pump: pump, config: config,
-                         logger: logger, tasks: [pumpTask, sweepTask])
+                         logger: logger, tasks: [pumpTask, sweepTask, headTask])
     }
 
     /// The configured quest generator; the trained model is loaded and checked here, so a
@@ -156,6 +177,9 @@ public final class ServerApp: Sendable {
         for t in tasks { t.cancel() }
         for t in tasks { await t.value }
         await game.persistAllPositions()
+        do { try await game.signTreeHead() } catch {
+            logger.error("signing the final tree head failed", metadata: ["error": "\(error)"])
+        }
         do {
             if let pool = db as? DatabasePool {
                 try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }

@@ -41,8 +41,9 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "World", dependencies: ["PurrCrypto"], swiftSettings: numeric),
         .target(name: "Quests", dependencies: ["World", "Ledger", "PurrCrypto"], swiftSettings: numeric),
-        // Verifiable history: the RFC 9162 Merkle log.
+        // Verifiable history: the RFC 9162 Merkle log, and the NFTs' art and metadata.
         .target(name: "TransparencyLog", dependencies: ["PurrCrypto"], swiftSettings: strict),
+        .target(name: "NFTArt", dependencies: ["PurrCrypto"], swiftSettings: strict),
         // The quest model: tensors and layers, the tokenizer, and the model that writes quests.
         .target(name: "NeuralCore", dependencies: ["CBLAS", "CInt8Kernels", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "Tokenizer", swiftSettings: numeric),
@@ -72,6 +73,7 @@ let package = Package(
         .testTarget(name: "QuestModelTests", dependencies: ["QuestModel", "NeuralCore", "Tokenizer", "Quests", "World"]),
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "PurrCrypto"]),
+        .testTarget(name: "NFTArtTests", dependencies: ["NFTArt", "PurrCrypto"]),
         .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),

@@ -49,8 +49,10 @@ let package = Package(
         .target(name: "Tokenizer", swiftSettings: numeric),
         .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
+        // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
+        .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog",
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -61,7 +63,8 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "purr", dependencies: [
             "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
-            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining",
+            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining", "TransparencyLog", "PublicAudit",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -78,7 +81,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),
         .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog", "NFTArt", "PublicAudit"]),
         .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto", "WebSocketTransport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

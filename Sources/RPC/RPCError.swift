@@ -65,6 +65,9 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case rewardsPoolExhausted = -32012
     case unavailable = -32013
     case limitExceeded = -32014
+    case nftClaimed = -32015
+    case nftExpired = -32016
+    case accountRestricted = -32017
 
     /// The stable snake_case name sent in `error.data.code`.
     public var name: String {
@@ -88,6 +91,9 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .rewardsPoolExhausted: return "rewards_pool_exhausted"
         case .unavailable: return "unavailable"
         case .limitExceeded: return "limit_exceeded"
+        case .nftClaimed: return "nft_claimed"
+        case .nftExpired: return "nft_expired"
+        case .accountRestricted: return "account_restricted"
         }
     }
 
@@ -113,6 +119,9 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .rewardsPoolExhausted: return "The rewards pool cannot cover the quest's reward; nothing was charged."
         case .unavailable: return "The server is shutting down or the service is unavailable."
         case .limitExceeded: return "A configured limit was reached (e.g. too many active quests)."
+        case .nftClaimed: return "The NFT already has an owner; a pending claim on it was refunded."
+        case .nftExpired: return "The NFT drop expired before anyone picked it up."
+        case .accountRestricted: return "Anti-cheat strikes restrict this account (data.reason says why and until when)."
         }
     }
 }

@@ -286,18 +286,23 @@ final class ServerCore {
 
     private func http(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?) -> Int32 {
         let uri = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
-        guard uri == "/healthz" else {
+        let response: HTTPResponse
+        if uri == "/healthz" {
+            response = HTTPResponse(contentType: "application/json", body: Array(delegate.healthStatus().utf8))
+        } else if let r = delegate.httpResponse(path: uri) {
+            response = r
+        } else {
             _ = lws_return_http_status(wsi, 404, nil)
             return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
         }
-        let body = Array(delegate.healthStatus().utf8)
+        let body = response.body
         var headers = [UInt8](repeating: 0, count: pre + 1024)
         let failed = headers.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let base = buffer.baseAddress else { return true }
             let start = base + pre
             let end = base + buffer.count - 1
             var cursor: UnsafeMutablePointer<UInt8>? = start
-            if lws_add_http_common_headers(wsi, 200, "application/json", lws_filepos_t(body.count), &cursor, end) != 0 {
+            if lws_add_http_common_headers(wsi, UInt32(response.status), response.contentType, lws_filepos_t(body.count), &cursor, end) != 0 {
                 return true
             }
             return lws_finalize_write_http_header(wsi, start, &cursor, end) != 0

@@ -12,4 +12,24 @@ public protocol WebSocketServerDelegate: AnyObject, Sendable {
     func received(_ id: ConnectionID, text: String, rateLimited: Bool)
     /// Body for GET /healthz (JSON string).
     func healthStatus() -> String
+    /// The answer to a plain HTTP GET of any other path, or nil for 404. Runs on the service
+    /// thread: serve from memory, never wait.
+    func httpResponse(path: String) -> HTTPResponse?
+}
+
+extension WebSocketServerDelegate {
+    public func httpResponse(path: String) -> HTTPResponse? { nil }
+}
+
+/// A small HTTP answer served on the WebSocket port (NFT metadata and art, for wallets).
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int32
+    public var contentType: String
+    public var body: [UInt8]
+
+    public init(status: Int32 = 200, contentType: String, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
 }

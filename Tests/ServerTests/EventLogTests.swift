@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import PublicAudit
 import PurrCrypto
 import RPC
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Logging
+import NFTArt
 import PurrCrypto
 import Quests
 import RPC
@@ -61,7 +62,7 @@ struct GameHarness {
         let db = try GameDatabase.open(path: nil, ledger: config.ledger, at: clock.now)
         let outbound = RecordingOutbound()
         game = GameService(db: db, world: world, generator: generator, log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
-                           outbound: outbound, logger: Logger(label: "test"), now: { clock.now })
+                           outbound: outbound, logger: Logger(label: "test"), nftCatalog: try NFTPartsCatalog.loadDefault(root: TestPaths.root), now: { clock.now })
         try await game.loadActiveQuests()
         self.outbound = outbound
         self.clock = clock

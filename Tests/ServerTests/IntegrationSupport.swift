@@ -3,6 +3,7 @@ import GRDB
 import Ledger
 import Logging
 import PurrClient
+import PublicAudit
 import PurrCrypto
 import RPC
 import Synchronization
@@ -131,6 +132,17 @@ final class IntegrationServer: Sendable {
         return try queue.read { db in try LedgerStore.balance(db, AccountID(rawValue: account)).micro }
     }
 
+    /// `purr audit --db` on the file (or a copy of it), with the server's log key.
+    func offlineAudit(path: String? = nil) throws -> (GameAuditReport, LogAudit.Report) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path ?? databasePath, configuration: configuration)
+        defer { try? queue.close() }
+        let key = app.game.eventLog.publicKey
+        let radius = app.world.settings.claimRadius
+        return try queue.read { db in try GameAudit.runWithLog(db, publicKey: key, claimRadius: radius) }
+    }
+
     func removeFiles() {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
     }
@@ -153,8 +165,9 @@ func withIntegrationServer(_ configure: (inout ServerConfig) -> Void = { _ in },
     }
     await server.shutdown()
     await server.stopClients()
-    let report = try GameAudit.run(databasePath: server.databasePath)
-    #expect(report.isClean, "\(report.violations)", sourceLocation: sourceLocation)
+    let (tables, log) = try server.offlineAudit()
+    #expect(tables.isClean, "\(tables.violations)", sourceLocation: sourceLocation)
+    #expect(log.isClean, "\(log.findings)", sourceLocation: sourceLocation)
 }
 
 /// A signed-in player: its connection, key, session and notifications.

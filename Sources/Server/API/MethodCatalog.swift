@@ -29,6 +29,12 @@ public enum MethodCatalog {
         "status": Schema.enumeration(["active", "completed", "settled", "expired", "abandoned"]),
         "winners": Schema.array(Schema.hex(bytes: 32)),
     ], required: ["id", "scope", "requester", "title", "description", "region", "difficulty", "objectives", "reward", "price", "deadline", "status"])
+    static let nft: JSONValue = Schema.object([
+        "nftId": Schema.hex(bytes: 32), "name": Schema.string, "x": Schema.number, "y": Schema.number, "region": Schema.string,
+        "poi": Schema.string, "spawnedAt": Schema.integer, "expiresAt": Schema.integer, "price": Schema.amount,
+        "status": Schema.enumeration(["available", "claimed", "expired"]), "owner": Schema.hex(bytes: 32),
+        "metadataUrl": Schema.string, "imageUrl": Schema.string, "distance": Schema.number,
+    ], required: ["nftId", "name", "x", "y", "expiresAt", "price", "status", "metadataUrl", "imageUrl"])
     static let treeHead: JSONValue = Schema.object([
         "treeSize": Schema.integer, "rootHash": Schema.hex(bytes: 32), "timestamp": Schema.integer, "signature": Schema.hex(bytes: 64),
     ], required: ["treeSize", "rootHash", "timestamp", "signature"])
@@ -134,8 +140,41 @@ public enum MethodCatalog {
                 .init("y", "Metres north in the map's frame.", schema: Schema.number),
                 .init("timestamp", "Client time in ms since the Unix epoch; must not go back nor run ahead of the server.", schema: Schema.integer),
             ],
-            result: Schema.object(["accepted": Schema.boolean, "completed": Schema.array(Schema.string), "flags": Schema.array(Schema.string)], required: ["accepted", "completed", "flags"]),
+            result: Schema.object(["accepted": Schema.boolean, "completed": Schema.array(Schema.string), "claimed": Schema.array(Schema.string),
+                                   "flags": Schema.array(Schema.string)], required: ["accepted", "completed", "claimed", "flags"]),
             errors: [.unauthenticated, .invalidParams, .positionRejected], requiresAuth: true),
+        // Map NFTs.
+        RPCMethodDescriptor(
+            name: "nft.nearby", summary: "Available NFT drops within radius metres of (x, y), nearest first (at most 100).",
+            params: [
+                .init("x", "Metres east.", schema: Schema.number),
+                .init("y", "Metres north.", schema: Schema.number),
+                .init("radius", required: false, "Metres, default 500, at most nft.maxNearbyRadius (5000).", schema: Schema.number),
+            ],
+            result: Schema.object(["nfts": Schema.array(nft), "claimRadius": Schema.number], required: ["nfts", "claimRadius"]),
+            errors: [.unauthenticated, .invalidParams], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "nft.claim", summary: "Pays the drop's pick-up price into escrow; the NFT is yours when an accepted position puts you within the claim radius before it expires (at once if you already stand there).",
+            params: [.init("nftId", "The drop's id.", schema: Schema.hex(bytes: 32)), idempotencyKey],
+            result: Schema.object(["nftId": Schema.hex(bytes: 32), "status": Schema.enumeration(["pending", "won"]), "price": Schema.amount,
+                                   "balance": Schema.amount, "claimRadius": Schema.number, "leafIndex": Schema.integer],
+                                  required: ["nftId", "status", "price", "balance", "leafIndex"]),
+            errors: [.unauthenticated, .invalidParams, .notFound, .nftClaimed, .nftExpired, .conflict, .insufficientFunds,
+                     .idempotencyConflict, .accountRestricted], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "nft.transfer", summary: "Gives an NFT you own to another account.",
+            params: [
+                .init("nftId", "The NFT's id.", schema: Schema.hex(bytes: 32)),
+                .init("to", "Recipient account: hex of its Ed25519 public key.", schema: Schema.hex(bytes: 32)),
+                idempotencyKey,
+            ],
+            result: Schema.object(["nftId": Schema.hex(bytes: 32), "owner": Schema.hex(bytes: 32), "leafIndex": Schema.integer],
+                                  required: ["nftId", "owner", "leafIndex"]),
+            errors: [.unauthenticated, .invalidParams, .notFound, .forbidden, .idempotencyConflict], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "nft.owned", summary: "The NFTs your account owns.",
+            params: [], result: Schema.object(["nfts": Schema.array(nft)], required: ["nfts"]),
+            errors: [.unauthenticated, .invalidParams], requiresAuth: true),
         // The transparency log (docs/contracts.md): public, no sign-in.
         RPCMethodDescriptor(
             name: "log.info", summary: "The log's Ed25519 public key, hash functions and leaf encoding.",
@@ -187,6 +226,20 @@ public enum MethodCatalog {
                 .init("status", "The quest's status after this completion.", schema: Schema.string),
                 .init("leafIndex", "Log leaf of the settlement (or of the completion when unpaid), for log.proof.inclusion.", schema: Schema.integer),
             ],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "nft.spawned", summary: "Notification: a new NFT drop on the map, sent to every signed-in player.",
+            params: [.init("nft", "The drop.", schema: nft)], result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "nft.claimed", summary: "Notification: your pending claim won; the NFT is yours.",
+            params: [.init("nft", "The NFT, owner you.", schema: nft),
+                     .init("leafIndex", "Log leaf of the nft.claimed event.", schema: Schema.integer)],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "nft.claim.refunded", summary: "Notification: your pending claim lost (someone else picked it up, or it expired); its price came back.",
+            params: [.init("nftId", "The drop's id.", schema: Schema.hex(bytes: 32)),
+                     .init("reason", "Why.", schema: Schema.string),
+                     .init("code", "nft_claimed or nft_expired.", schema: Schema.string)],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
             name: "quest.expired", summary: "Notification: a quest you hold reached its deadline; its escrow went back to the rewards pool.",

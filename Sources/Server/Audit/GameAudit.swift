@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
 import Ledger
+import PurrCrypto
+import PublicAudit
 import RPC
 
 /// What `purr audit` found.
@@ -34,6 +36,20 @@ public enum GameAudit {
         let queue = try DatabaseQueue(path: databasePath, configuration: config)
         defer { try? queue.close() }
         return try queue.read { db in try run(db) }
+    }
+
+    /// The offline audit behind `purr audit --db`: the tables' checks, then the log's (stored
+    /// heads against the events, and the replay of every rule), log findings first.
+    public static func runWithLog(_ db: Database, publicKey: Ed25519PublicKey?, claimRadius: Double) throws -> (GameAuditReport, LogAudit.Report) {
+        let tables = try run(db)
+        let heads = try db.tableExists("log_heads") ? try EventLog.storedHeads(db) : []
+        var leaves: [String] = []
+        while true {
+            let page = try LedgerStore.events(db, fromSeq: Int64(leaves.count) + 1, limit: LedgerStore.maxPageSize)
+            if page.isEmpty { break }
+            leaves += page.map(EventLeaf.text)
+        }
+        return (tables, LogAudit(publicKey: publicKey, claimRadius: claimRadius).run(heads: heads, leaves: leaves))
     }
 
     public static func run(_ db: Database) throws -> GameAuditReport {
@@ -111,6 +127,61 @@ public enum GameAudit {
                 violations.append("quest \(id): unknown status \(status)")
             }
         }
+        violations += try nftViolations(db)
         return GameAuditReport(violations: violations, ledger: ledger, quests: questCount)
+    }
+
+    /// NFT claims: each claim escrowed once at its price, then paid (the one winner) or
+    /// refunded, never both; one winner per drop and it is the owner's first claim; a drop's
+    /// escrow holds exactly its pending claims.
+    static func nftViolations(_ db: Database) throws -> [String] {
+        var violations: [String] = []
+        let drops = try Row.fetchAll(db, sql: "SELECT id, status, owner FROM nft_drops ORDER BY idx")
+        for drop in drops {
+            let id: String = drop["id"]
+            let status: String = drop["status"]
+            let owner: String? = drop["owner"]
+            let claims = try Row.fetchAll(db, sql: "SELECT account, price, status FROM nft_claims WHERE nft_id = ? ORDER BY created_at, account",
+                                          arguments: [id])
+            var pendingTotal: Int64 = 0
+            var winners: [String] = []
+            for claim in claims {
+                let account: String = claim["account"]
+                let price: Int64 = claim["price"]
+                let claimStatus: String = claim["status"]
+                let ref = "nft:\(id):\(account)"
+                func moved(_ kind: String) throws -> [Int64] {
+                    try Int64.fetchAll(db, sql: """
+                        SELECT e.delta FROM ledger_transactions t JOIN ledger_entries e ON e.tx_id = t.id
+                        WHERE t.kind = ? AND t.ref = ? AND e.delta > 0
+                        """, arguments: [kind, ref])
+                }
+                let escrowed = try moved("nft.claim.escrow"), paid = try moved("nft.claim.pay"), refunded = try moved("nft.claim.refund")
+                let expected: [Int64] = price > 0 ? [price] : []
+                if escrowed != expected { violations.append("nft \(id): claim of \(account) escrowed \(escrowed), expected \(expected)") }
+                switch claimStatus {
+                case "pending":
+                    pendingTotal += price
+                    if !paid.isEmpty || !refunded.isEmpty { violations.append("nft \(id): pending claim of \(account) was already paid or refunded") }
+                    if status != "available" { violations.append("nft \(id): claim of \(account) still pending on a \(status) drop") }
+                case "won":
+                    winners.append(account)
+                    if paid != expected || !refunded.isEmpty { violations.append("nft \(id): winning claim of \(account) paid \(paid), refunded \(refunded)") }
+                case "refunded":
+                    if refunded != expected || !paid.isEmpty { violations.append("nft \(id): refunded claim of \(account) refunded \(refunded), paid \(paid)") }
+                default:
+                    violations.append("nft \(id): claim of \(account) has unknown status \(claimStatus)")
+                }
+            }
+            if winners.count > 1 { violations.append("nft \(id): \(winners.count) winning claims") }
+            if status == "claimed" && (winners.count != 1 || owner == nil) {
+                violations.append("nft \(id): claimed but has \(winners.count) winning claims and owner \(owner ?? "none")")
+            }
+            if status != "claimed" && owner != nil { violations.append("nft \(id): \(status) but owned by \(owner ?? "")") }
+            let escrow = try Int64.fetchOne(db, sql: "SELECT balance FROM ledger_accounts WHERE id = ?",
+                                            arguments: [AccountID.escrow("nft:" + id).rawValue]) ?? 0
+            if escrow != pendingTotal { violations.append("nft \(id): escrow holds \(escrow) but pending claims total \(pendingTotal)") }
+        }
+        return violations
     }
 }

@@ -89,6 +89,20 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var maxEntriesPerCall = 1_000
     }
 
+    /// Map NFTs: the drop schedule and the pick-up price.
+    public struct NFT: Codable, Sendable, Equatable {
+        public var enabled = true
+        /// A new drop every this many seconds while fewer than `maxActive` are on the map.
+        public var spawnEverySeconds = 60.0
+        public var maxActive = 20
+        /// How long a drop stays on the map; pending claims are refunded when it expires.
+        public var lifetimeSeconds = 1_800.0
+        /// What a claim costs, held in escrow until the drop is picked up (paid) or lost (refunded).
+        public var pickupPrice = Amount.pur(5)
+        /// Largest radius nft.nearby accepts, metres.
+        public var maxNearbyRadius = 5_000.0
+    }
+
     public var network = Network()
     public var storage = Storage()
     public var world = WorldFiles()
@@ -100,6 +114,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var ledger = LedgerConfig()
     public var model = Model()
     public var log = Log()
+    public var nft = NFT()
     /// Developer mode: enables wallet.faucet. Never on a public server.
     public var dev = false
 

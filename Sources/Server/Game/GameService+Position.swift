@@ -63,6 +63,7 @@ extension GameService {
                                  data: ["code": .string(RPCErrorCode.positionRejected.name), "flags": .array(names.map { JSONValue.string($0) })])
         }
         positions[account] = report
+        let claimed = try resolveClaims(account, at: report.point) ?? []
         var completed: [String] = []
         for questID in (quests.byAccount[account] ?? []).sorted() {
             guard let quest = quests.active[questID], var progress = quests.progress[questID]?[account] else { continue }
@@ -88,7 +89,8 @@ extension GameService {
                 quests.progress[questID]?[account] = progress
             }
         }
-        return ["accepted": true, "completed": .array(completed.map { .string($0) }), "flags": []]
+        return ["accepted": true, "completed": .array(completed.map { .string($0) }), "claimed": .array(claimed.map { .string($0) }),
+                "flags": []]
     }
 
     /// Records a completion and pays it in one transaction: the first `maxWinners` completers
@@ -98,7 +100,8 @@ extension GameService {
         let at = now()
         var txId: Int64?
         var leafIndex: Int64 = 0
-        let paid = quest.winners.count < quest.maxWinners && !quest.winners.contains(account.rawValue)
+        let restricted = restriction(account, from: .rewards)
+        let paid = restricted == nil && quest.winners.count < quest.maxWinners && !quest.winners.contains(account.rawValue)
         try db.write { db in
             try saveParticipant(db, progress, status: "completed")
             try LedgerStore.appendEvent(db, kind: "quest.completed", payload: [

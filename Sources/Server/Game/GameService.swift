@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Logging
+import NFTArt
 import PurrCrypto
 import Quests
 import RPC
@@ -33,12 +34,22 @@ public actor GameService {
     var quests = QuestCache()
     /// Set when shutdown begins: new requests get `unavailable`.
     var draining = false
+    /// NFT drops on the map (available only) and each account's pending claims.
+    var nftDrops: [String: NFTDrop] = [:]
+    var nftPending: [AccountID: Set<String>] = [:]
+    /// Places new drops; nil when the parts catalogue was not loaded (no spawning).
+    let nftSpawner: NFTSpawner?
+    /// Metadata and art of the drops, for GET /nft/{id}.json|svg on the transport thread.
+    nonisolated let nftArtwork: NFTArtworkStore
     /// Counters for /healthz and the logs.
     var requestsServed = 0
 
     public init(db: any DatabaseWriter, world: World, generator: any QuestGenerator, log: EventLog, config: ServerConfig,
-                outbound: any Outbound, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+                outbound: any Outbound, logger: Logger, nftCatalog: NFTPartsCatalog? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         eventLog = log
+        nftSpawner = nftCatalog.map { NFTSpawner(world: world, catalog: $0) }
+        nftArtwork = NFTArtworkStore(db: db)
         self.db = db
         self.world = world
         generation = QuestGenerationQueue(generator: generator)
@@ -139,6 +150,10 @@ public actor GameService {
         case "quest.accept": return try questAccept(conn, r.params)
         case "quest.abandon": return try questAbandon(conn, r.params)
         case "position.report": return try positionReport(conn, r.params)
+        case "nft.nearby": return try nftNearby(conn, r.params)
+        case "nft.claim": return try nftClaim(conn, r.params)
+        case "nft.transfer": return try nftTransfer(conn, r.params)
+        case "nft.owned": return try nftOwned(conn, r.params)
         case "log.info": return try logInfo(r.params)
         case "log.head": return try logHead(r.params)
         case "log.entries": return try logEntries(r.params)
@@ -155,6 +170,7 @@ public actor GameService {
         "wallet.balance", "wallet.transfer", "wallet.history", "wallet.faucet", "world.info",
         "quest.request", "quest.get", "quest.list", "quest.accept", "quest.abandon", "position.report",
         "log.info", "log.head", "log.entries", "log.proof.inclusion", "log.proof.consistency",
+        "nft.nearby", "nft.claim", "nft.transfer", "nft.owned",
     ]
 
     func discover() -> JSONValue {

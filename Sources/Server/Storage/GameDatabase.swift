@@ -13,6 +13,7 @@ public enum GameDatabase {
         LedgerStore.registerMigrations(in: &migrator)
         registerMigrations(in: &migrator)
         EventLog.registerMigrations(in: &migrator)
+        GameService.registerNFTMigrations(in: &migrator)
         try migrator.migrate(writer)
         try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
         return writer

@@ -37,9 +37,15 @@ final class RequestPump: WebSocketServerDelegate {
     let stats = Mutex(Stats())
     let startedAt = Date()
 
-    init() {
+    /// Answers GET /nft/… on the transport thread.
+    let artwork: NFTArtworkStore?
+
+    init(artwork: NFTArtworkStore? = nil) {
+        self.artwork = artwork
         (stream, continuation) = AsyncStream.makeStream(of: Event.self)
     }
+
+    func httpResponse(path: String) -> HTTPResponse? { artwork?.response(path: path) }
 
     func connectionOpened(_ id: ConnectionID, remoteAddress: String) {
         stats.withLock { $0.connections += 1 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Logging
+import NFTArt
 import NeuralCore
 import QuestModel
 import Quests
@@ -72,11 +73,18 @@ public final class ServerApp: Sendable {
         } catch {
             throw StartupError(message: "transparency log: \(error)")
         }
+        var catalog: NFTPartsCatalog?
+        if config.nft.enabled {
+            do { catalog = try NFTPartsCatalog.loadDefault(root: URL(fileURLWithPath: config.world.root)) } catch {
+                throw StartupError(message: "NFT parts: \(error.description)")
+            }
+        }
         let game = GameService(db: db, world: world, generator: try generator ?? makeGenerator(config, world: world, logger: logger),
-                               log: log, config: config, outbound: transport, logger: logger, now: now)
+                               log: log, config: config, outbound: transport, logger: logger, nftCatalog: catalog, now: now)
         try await game.loadActiveQuests()
         try await game.expireDue()
-        let pump = RequestPump()
+        try await game.loadNFTs()
+        let pump = RequestPump(artwork: game.nftArtwork)
         do {
             try transport.start(delegate: pump)
         } catch {
@@ -91,6 +99,15 @@ public final class ServerApp: Sendable {
                 do { try await game.expireDue() } catch {
                     logger.error("quest expiry sweep failed", metadata: ["error": "\(error)"])
                 }
+            }
+        }
+        let spawnInterval = config.nft.spawnEverySeconds
+        let spawnTask = Task {
+            while !Task.isCancelled && config.nft.enabled {
+                do { try await game.spawnNFTs() } catch {
+                    logger.error("NFT spawn failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(spawnInterval))
             }
         }
         let headInterval = config.log.headIntervalSeconds
@@ -108,7 +125,7 @@ public final class ServerApp: Sendable {
             "database": "\(path ?? ":memory:")", "dev": "\(config.dev)",
         ])
         return ServerApp(game: game, transport: transport, db: db, world: world, pump: pump, config: config,
-                         logger: logger, tasks: [pumpTask, sweepTask, headTask])
+                         logger: logger, tasks: [pumpTask, sweepTask, headTask, spawnTask])
     }
 
     /// The configured quest generator; the trained model is loaded and checked here, so a

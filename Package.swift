@@ -44,6 +44,8 @@ let package = Package(
         // Verifiable history: the RFC 9162 Merkle log, and the NFTs' art and metadata.
         .target(name: "TransparencyLog", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "NFTArt", dependencies: ["PurrCrypto"], swiftSettings: strict),
+        .target(name: "Contracts", dependencies: ["Quests", "World", "PurrCrypto"], swiftSettings: strict),
+        .target(name: "AntiCheat", dependencies: ["Quests", "World"], swiftSettings: strict),
         // The quest model: tensors and layers, the tokenizer, and the model that writes quests.
         .target(name: "NeuralCore", dependencies: ["CBLAS", "CInt8Kernels", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "Tokenizer", swiftSettings: numeric),
@@ -77,6 +79,8 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "PurrCrypto"]),
         .testTarget(name: "NFTArtTests", dependencies: ["NFTArt", "PurrCrypto"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Quests", "World"]),
+        .testTarget(name: "AntiCheatTests", dependencies: ["AntiCheat", "Quests", "World"]),
         .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),

@@ -54,7 +54,7 @@ let package = Package(
         // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
         .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit",
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit", "AntiCheat",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

@@ -20,7 +20,7 @@ import World
         let clock = TestClock()
         let world = try ServerApp.loadWorld(config)
         let db = try GameDatabase.open(path: path, ledger: config.ledger, at: clock.now)
-        var h = try await GameHarness(game: GameService(db: db, world: world, generator: GrammarQuestGenerator(), log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
+        var h = try await GameHarness(game: try GameService(db: db, world: world, generator: GrammarQuestGenerator(), log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
                                                         outbound: RecordingOutbound(), logger: Logger(label: "t"), now: { clock.now }),
                                       clock: clock, db: db, world: world)
         let (c, key) = try await h.player()
@@ -113,7 +113,7 @@ import World
         let world = try ServerApp.loadWorld(config)
         let db = try GameDatabase.open(path: played.path, ledger: config.ledger)
         let later = Date(timeIntervalSince1970: 1_800_000_000 + 86_400 * 3)
-        let game = GameService(db: db, world: world, generator: GrammarQuestGenerator(), log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
+        let game = try GameService(db: db, world: world, generator: GrammarQuestGenerator(), log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
                                outbound: RecordingOutbound(), logger: Logger(label: "t"), now: { later })
         try await game.loadActiveQuests()
         #expect(await game.quests.active.keys.contains(played.active))

@@ -61,7 +61,7 @@ struct GameHarness {
         let world = try ServerApp.loadWorld(config)
         let db = try GameDatabase.open(path: nil, ledger: config.ledger, at: clock.now)
         let outbound = RecordingOutbound()
-        game = GameService(db: db, world: world, generator: generator, log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
+        game = try GameService(db: db, world: world, generator: generator, log: try EventLog(key: Ed25519PrivateKey(), db: db), config: config,
                            outbound: outbound, logger: Logger(label: "test"), nftCatalog: try NFTPartsCatalog.loadDefault(root: TestPaths.root), now: { clock.now })
         try await game.loadActiveQuests()
         self.outbound = outbound

@@ -254,10 +254,15 @@ import Testing
         }
     }
 
-    @Test("A teleport is position_rejected with tooFast, recorded, and does not move the player")
+    @Test("A teleport is position_rejected with teleport, recorded as a strike, and does not move the player")
     func teleport() async throws {
         // The map's own speed, 12 m/s: a jump across the region cannot be made in any plausible test time.
-        try await withIntegrationServer({ $0.worldOverrides.maxSpeed = nil }) { server in
+        // A short cool-down keeps the test fast.
+        try await withIntegrationServer({
+            $0.worldOverrides.maxSpeed = nil
+            $0.antiCheat.cooldownBaseSeconds = 0.3
+            $0.antiCheat.cooldownSecondsPerKm = 0.01
+        }) { server in
             let player = try await server.player(faucet: nil)
             let centre = try await regionCentre(player.connection, "catnip-meadows")
             var walker = Walker(player.connection, speed: 12)
@@ -266,10 +271,11 @@ import Testing
             let error = await rpcError { try await walker.report(centre.0 + 2_000, centre.1 + 2_500) }
             #expect(error?.code == -32007)
             #expect(error?.name == "position_rejected")
-            #expect(error?.data?["flags"]?.arrayValue?.contains("tooFast") == true)
+            #expect(error?.data?["flags"]?.arrayValue == ["teleport"])
             #expect(try await server.eventCount(kind: "position.rejected") == 1)
-            // The reference point stayed at the centre: a small step from there is accepted.
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await server.eventCount(kind: "movement.strike") == 1)
+            // The reference point stayed at the centre: after the cool-down a small step from there is accepted.
+            try await Task.sleep(for: .milliseconds(600))
             #expect(try await walker.report(centre.0 + 1, centre.1)["accepted"] == true)
             try await server.expectStillServes()
         }

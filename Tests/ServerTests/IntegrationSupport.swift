@@ -229,7 +229,9 @@ struct Walker {
     private var lastAnswer = ContinuousClock.now
     private var lastTimestamp: Int64 = 0
 
-    init(_ connection: PurrConnection, speed: Double = IntegrationServer.walkingSpeed) {
+    /// The default pace fits the slowest terrain (mountains: half the map's maxSpeed), so the
+    /// anti-cheat's terrain limits accept every step.
+    init(_ connection: PurrConnection, speed: Double = IntegrationServer.walkingSpeed * 0.45) {
         self.connection = connection
         self.speed = speed
     }

@@ -222,18 +222,30 @@ extension GameHarness {
         } catch { return ["?"] }
     }
 
-    @Test("A teleport is refused as too fast, using the server's receive times")
+    @Test("A teleport is refused as a strike, using the server's receive times; the player stays where it was")
     func teleport() async throws {
         var h = try await GameHarness()
         let (c, _) = try await h.player(funded: "0")
         _ = try await h.report(c, 1000, 1000)
         h.clock.advance(2)
-        // The client claims 10 minutes passed; the server saw 2 seconds.
         let flags = await rejectedFlags { try await h.call(c, "position.report", ["x": 9000, "y": 9000, "timestamp": .int(Int64(h.clock.now.timeIntervalSince1970 * 1000))]) }
-        #expect(flags.contains("tooFast"))
-        let events = try await h.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_events WHERE kind = 'position.rejected'") }
-        #expect(events == 1)
-        // The rejected report did not move the reference point: a normal step still works.
+        #expect(flags == ["teleport"])
+        let events = try await h.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_events WHERE kind IN ('position.rejected', 'movement.strike')") }
+        #expect(events == 2)
+        // The rejected report did not move the reference point: after the cool-down a normal step works.
+        h.clock.advance(1_000)
+        #expect(try await h.report(c, 1010, 1000)["accepted"] == true)
+    }
+
+    @Test("A short move that is too fast is refused as tooFast, without a strike")
+    func tooFast() async throws {
+        var h = try await GameHarness()
+        let (c, _) = try await h.player(funded: "0")
+        _ = try await h.report(c, 1000, 1000)
+        h.clock.advance(2)
+        #expect(await rejectedFlags { try await h.report(c, 1100, 1000) } == ["tooFast"])
+        let strikes = try await h.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_events WHERE kind = 'movement.strike'") }
+        #expect(strikes == 0)
         h.clock.advance(2)
         #expect(try await h.report(c, 1010, 1000)["accepted"] == true)
     }

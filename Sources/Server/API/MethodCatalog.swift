@@ -35,6 +35,10 @@ public enum MethodCatalog {
         "status": Schema.enumeration(["available", "claimed", "expired"]), "owner": Schema.hex(bytes: 32),
         "metadataUrl": Schema.string, "imageUrl": Schema.string, "distance": Schema.number,
     ], required: ["nftId", "name", "x", "y", "expiresAt", "price", "status", "metadataUrl", "imageUrl"])
+    static let restriction: JSONValue = Schema.object([
+        "level": Schema.enumeration(["unrestricted", "noClaims", "noClaimsOrRewards"]), "reason": Schema.string, "until": Schema.integer,
+        "strikes": Schema.integer, "blocksClaims": Schema.boolean, "blocksQuestRewards": Schema.boolean,
+    ], required: ["level"])
     static let treeHead: JSONValue = Schema.object([
         "treeSize": Schema.integer, "rootHash": Schema.hex(bytes: 32), "timestamp": Schema.integer, "signature": Schema.hex(bytes: 64),
     ], required: ["treeSize", "rootHash", "timestamp", "signature"])
@@ -143,6 +147,12 @@ public enum MethodCatalog {
             result: Schema.object(["accepted": Schema.boolean, "completed": Schema.array(Schema.string), "claimed": Schema.array(Schema.string),
                                    "flags": Schema.array(Schema.string)], required: ["accepted", "completed", "claimed", "flags"]),
             errors: [.unauthenticated, .invalidParams, .positionRejected], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "account.status", summary: "Your anti-cheat standing: any restriction (level, reason, until when), strikes in the window, and a running cool-down.",
+            params: [],
+            result: Schema.object(["account": Schema.hex(bytes: 32), "restriction": restriction, "strikes": Schema.integer,
+                                   "coolingDownUntil": Schema.integer], required: ["account", "restriction", "strikes"]),
+            errors: [.unauthenticated, .invalidParams], requiresAuth: true),
         // Map NFTs.
         RPCMethodDescriptor(
             name: "nft.nearby", summary: "Available NFT drops within radius metres of (x, y), nearest first (at most 100).",
@@ -226,6 +236,15 @@ public enum MethodCatalog {
                 .init("status", "The quest's status after this completion.", schema: Schema.string),
                 .init("leafIndex", "Log leaf of the settlement (or of the completion when unpaid), for log.proof.inclusion.", schema: Schema.integer),
             ],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "account.restricted", summary: "Notification: your restriction level changed (after a teleport strike); the reason says why and until when.",
+            params: [.init("level", "unrestricted, noClaims or noClaimsOrRewards.", schema: Schema.string),
+                     .init("reason", "A sentence naming the strikes and until when; null when lifted.", schema: Schema.string),
+                     .init("until", "Unix ms when the current level lifts; null when unrestricted.", schema: Schema.integer),
+                     .init("strikes", required: false, "Strikes in the window.", schema: Schema.integer),
+                     .init("blocksClaims", required: false, "Whether NFT claims are barred.", schema: Schema.boolean),
+                     .init("blocksQuestRewards", required: false, "Whether quest rewards are barred.", schema: Schema.boolean)],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
             name: "nft.spawned", summary: "Notification: a new NFT drop on the map, sent to every signed-in player.",

@@ -1,3 +1,4 @@
+import AntiCheat
 import Foundation
 import Ledger
 import Quests
@@ -114,6 +115,8 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var ledger = LedgerConfig()
     public var model = Model()
     public var log = Log()
+    /// Movement model, strikes and restrictions (docs/anti-cheat.md).
+    public var antiCheat = AntiCheatSettings()
     public var nft = NFT()
     /// Developer mode: enables wallet.faucet. Never on a public server.
     public var dev = false

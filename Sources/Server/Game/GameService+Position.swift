@@ -1,3 +1,4 @@
+import AntiCheat
 import Foundation
 import GRDB
 import Ledger
@@ -7,11 +8,21 @@ import WebSocketTransport
 import World
 
 extension GameService {
-    var movementSettings: MovementSettings {
-        var s = MovementSettings(world: world.settings)
-        s.toleranceFactor = config.game.speedTolerance
-        s.maxFutureSkewMillis = config.game.maxFutureSkewMillis
-        return s
+    /// The account's movement model: from memory, from the database, or new from its last position.
+    func movementModel(_ account: AccountID) throws -> MovementModel {
+        if let m = movementModels[account] { return m }
+        let stored = try db.read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM anticheat_models WHERE account = ?", arguments: [account.rawValue])
+        }
+        let model = try stored.map { try Self.decoder.decode(MovementModel.self, from: Data($0.utf8)) }
+            ?? MovementModel(account: account.rawValue, lastAccepted: try lastReport(account))
+        movementModels[account] = model
+        return model
+    }
+
+    func saveMovementModel(_ db: Database, _ model: MovementModel) throws {
+        try db.execute(sql: "INSERT INTO anticheat_models (account, body) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET body = excluded.body",
+                       arguments: [model.account, try Self.encodeText(model)])
     }
 
     /// The account's last accepted report: from memory, or from the database after a restart.
@@ -51,16 +62,35 @@ extension GameService {
         let timestamp = try p.int("timestamp", in: 0...Int64(4_102_444_800_000))
         let received = nowMillis
         let report = PositionReport(point: Point(x: x, y: y), clientTime: timestamp, serverTime: received)
-        let verdict = MovementCheck.evaluate(report, after: try lastReport(account), settings: movementSettings, world: world)
-        if case .rejected(let flags) = verdict {
-            let names = flags.names
+        var model = try movementModel(account)
+        let ruling = model.evaluate(report, rules: movementRules)
+        movementModels[account] = model
+        if !ruling.isAccepted || !ruling.events.isEmpty {
+            let names = ruling.flagNames
+            let at = now()
             try db.write { db in
-                try LedgerStore.appendEvent(db, kind: "position.rejected", payload: RejectedPosition(
-                    account: account.rawValue, x: x, y: y, timestamp: timestamp, receivedAt: received, flags: names), at: now())
+                for event in ruling.events { try LedgerStore.appendEvent(db, kind: event.kind, payload: event, at: at) }
+                if !ruling.events.isEmpty { try saveMovementModel(db, model) }
+                if !ruling.isAccepted {
+                    try LedgerStore.appendEvent(db, kind: "position.rejected", payload: RejectedPosition(
+                        account: account.rawValue, x: x, y: y, timestamp: timestamp, receivedAt: received, flags: names), at: at)
+                }
+            }
+            if let change = ruling.restrictionChange {
+                notify(account, "account.restricted", Self.restrictionJSON(model.restriction(now: received, settings: movementRules.settings),
+                                                                        level: change.level))
+            }
+        }
+        if !ruling.isAccepted {
+            let names = ruling.flagNames
+            var data: [String: JSONValue] = ["code": .string(RPCErrorCode.positionRejected.name), "flags": .array(names.map { JSONValue.string($0) })]
+            if case .coolingDown(let until) = ruling.verdict { data["coolingDownUntil"] = .int(until) }
+            if case .teleport(let distance) = ruling.verdict {
+                data["coolingDownUntil"] = model.coolingDownUntil.map { .int($0) } ?? .null
+                data["distance"] = .double(distance.rounded())
             }
             throw RPCErrorObject(code: RPCErrorCode.positionRejected.rawValue,
-                                 message: "position rejected: \(names.joined(separator: ", "))",
-                                 data: ["code": .string(RPCErrorCode.positionRejected.name), "flags": .array(names.map { JSONValue.string($0) })])
+                                 message: "position rejected: \(names.joined(separator: ", "))", data: .object(data))
         }
         positions[account] = report
         let claimed = try resolveClaims(account, at: report.point) ?? []
@@ -151,6 +181,7 @@ extension GameService {
                     ON CONFLICT(account) DO UPDATE SET x = excluded.x, y = excluded.y,
                         received_at = excluded.received_at, client_ts = excluded.client_ts
                     """, arguments: [account.rawValue, p.point.x, p.point.y, p.serverTime, p.clientTime])
+                if let model = movementModels[account] { try saveMovementModel(db, model) }
             }
         } catch {
             logger.error("saving a position failed", metadata: ["account": "\(account)", "error": "\(error)"])

@@ -17,6 +17,7 @@ extension GameService {
                 "maxSpeed": .double(s.maxSpeed), "reachRadius": .double(s.reachRadius), "claimRadius": .double(s.claimRadius),
                 "gameTimeRatio": .double(s.gameTimeRatio), "minReportInterval": .double(s.minReportInterval),
                 "weatherPeriod": .double(s.weatherPeriod),
+                "terrainSpeedFactors": .object(Dictionary(uniqueKeysWithValues: s.terrainSpeedFactors.map { ($0.key.rawValue, JSONValue.double($0.value)) })),
             ],
             "gameTime": ["day": .int(Int64(gameTime.day)), "hour": .int(Int64(gameTime.hour)), "minute": .int(Int64(gameTime.minute))],
             "regions": .array(world.regions.map { r in

@@ -1,3 +1,4 @@
+import AntiCheat
 import Foundation
 import GRDB
 import Ledger
@@ -31,6 +32,10 @@ public actor GameService {
     var accountConnections: [AccountID: Set<ConnectionID>] = [:]
     /// Each account's last accepted report: the base of the next speed check.
     var positions: [AccountID: PositionReport] = [:]
+    /// Each account's movement model (strikes, cool-down), loaded on first use.
+    var movementModels: [AccountID: MovementModel] = [:]
+    /// The map, movement limits and anti-cheat policy every report is judged by.
+    let movementRules: MovementRules
     var quests = QuestCache()
     /// Set when shutdown begins: new requests get `unavailable`.
     var draining = false
@@ -46,10 +51,14 @@ public actor GameService {
 
     public init(db: any DatabaseWriter, world: World, generator: any QuestGenerator, log: EventLog, config: ServerConfig,
                 outbound: any Outbound, logger: Logger, nftCatalog: NFTPartsCatalog? = nil,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }) throws(AntiCheatSettingsError) {
         eventLog = log
         nftSpawner = nftCatalog.map { NFTSpawner(world: world, catalog: $0) }
         nftArtwork = NFTArtworkStore(db: db)
+        var movement = MovementSettings(world: world.settings)
+        movement.toleranceFactor = config.game.speedTolerance
+        movement.maxFutureSkewMillis = config.game.maxFutureSkewMillis
+        movementRules = try MovementRules(world: world, movement: movement, settings: config.antiCheat)
         self.db = db
         self.world = world
         generation = QuestGenerationQueue(generator: generator)
@@ -150,6 +159,7 @@ public actor GameService {
         case "quest.accept": return try questAccept(conn, r.params)
         case "quest.abandon": return try questAbandon(conn, r.params)
         case "position.report": return try positionReport(conn, r.params)
+        case "account.status": return try accountStatus(conn, r.params)
         case "nft.nearby": return try nftNearby(conn, r.params)
         case "nft.claim": return try nftClaim(conn, r.params)
         case "nft.transfer": return try nftTransfer(conn, r.params)
@@ -170,7 +180,7 @@ public actor GameService {
         "wallet.balance", "wallet.transfer", "wallet.history", "wallet.faucet", "world.info",
         "quest.request", "quest.get", "quest.list", "quest.accept", "quest.abandon", "position.report",
         "log.info", "log.head", "log.entries", "log.proof.inclusion", "log.proof.consistency",
-        "nft.nearby", "nft.claim", "nft.transfer", "nft.owned",
+        "nft.nearby", "nft.claim", "nft.transfer", "nft.owned", "account.status",
     ]
 
     func discover() -> JSONValue {

@@ -14,6 +14,7 @@ public enum GameDatabase {
         registerMigrations(in: &migrator)
         EventLog.registerMigrations(in: &migrator)
         GameService.registerNFTMigrations(in: &migrator)
+        GameService.registerAntiCheatMigrations(in: &migrator)
         try migrator.migrate(writer)
         try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
         return writer

@@ -79,8 +79,14 @@ public final class ServerApp: Sendable {
                 throw StartupError(message: "NFT parts: \(error.description)")
             }
         }
-        let game = GameService(db: db, world: world, generator: try generator ?? makeGenerator(config, world: world, logger: logger),
-                               log: log, config: config, outbound: transport, logger: logger, nftCatalog: catalog, now: now)
+        let chosen = try generator ?? makeGenerator(config, world: world, logger: logger)
+        let game: GameService
+        do {
+            game = try GameService(db: db, world: world, generator: chosen, log: log, config: config, outbound: transport,
+                                   logger: logger, nftCatalog: catalog, now: now)
+        } catch {
+            throw StartupError(message: "antiCheat: \(error)")
+        }
         try await game.loadActiveQuests()
         try await game.expireDue()
         try await game.loadNFTs()

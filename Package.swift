@@ -52,9 +52,9 @@ let package = Package(
         .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
         // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
-        .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient"], swiftSettings: strict),
+        .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient", "Contracts", "World"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit", "AntiCheat",
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit", "AntiCheat", "Contracts",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

@@ -1,8 +1,10 @@
+import Contracts
 import Foundation
 import Ledger
 import PurrCrypto
 import RPC
 import TransparencyLog
+import World
 
 
 /// What an outsider checks with nothing but the log: signed heads, the leaves, and the rules.
@@ -12,8 +14,10 @@ import TransparencyLog
 ///    `treeSize` leaves equals each signed head's root. With several heads, the first that no
 ///    longer matches bounds where the log was changed.
 /// 3. The events replayed in order: every transfer balanced and never overdrawn (only
-///    `issuance` may go below zero), no unique reference paid twice; each quest's escrow funded
-///    once, its rewards paid only to recorded completers, at most `maxWinners`, each once, and
+///    `issuance` may go below zero), no unique reference paid twice; each quest's contract (in
+///    its `quest.created` event, checked against its hash) re-run from the participant's logged
+///    events, so a `quest.completed` stands only where the contract completes; its escrow funded
+///    once, its rewards paid only to those completers, at most `maxWinners`, each once, and
 ///    what is left returned once; each NFT spawned once, claimed only by a pending claimant
 ///    standing within the claim radius before it expired, paid once, the losers refunded once,
 ///    transferred only by its owner.
@@ -46,9 +50,14 @@ public struct LogAudit: Sendable {
     /// The claim radius of the world the server runs (metres); NFT claims are checked against it.
     public let claimRadius: Double
 
-    public init(publicKey: Ed25519PublicKey?, claimRadius: Double) {
+    /// The map, when the auditor has it: the weather and game hour the server recorded at each
+    /// quest position are then recomputed and compared.
+    public let world: World?
+
+    public init(publicKey: Ed25519PublicKey?, claimRadius: Double, world: World? = nil) {
         self.publicKey = publicKey
         self.claimRadius = claimRadius
+        self.world = world
     }
 
     public func run(heads: [SignedTreeHead], leaves: [String]) -> Report {
@@ -81,7 +90,7 @@ public struct LogAudit: Sendable {
                 matched = head.treeSize
             }
         }
-        var replay = Replay(claimRadius: claimRadius)
+        var replay = Replay(claimRadius: claimRadius, world: world)
         for event in events { replay.apply(event) }
         findings += replay.findings
         return Report(findings: findings, leaves: tree.size, heads: heads.count, balances: replay.balances,
@@ -114,7 +123,11 @@ struct Replay {
     }
 
     let claimRadius: Double
+    let world: World?
     var findings: [LogAudit.Finding] = []
+    /// Each participant's contract, by "questId|account".
+    var participants: [String: ContractProgress] = [:]
+    var contracts: [String: QuestContract] = [:]
     var balances: [String: Int64] = [:]
     var uniqueRefs: Set<String> = []
     var quests: [String: QuestState] = [:]
@@ -125,7 +138,10 @@ struct Replay {
     var questEscrow: [String: Int64] = [:]
     var leaf: UInt64 = 0
 
-    init(claimRadius: Double) { self.claimRadius = claimRadius }
+    init(claimRadius: Double, world: World?) {
+        self.claimRadius = claimRadius
+        self.world = world
+    }
 
     mutating func fail(_ message: String) { findings.append(.init(leafIndex: leaf, message: message)) }
 
@@ -138,13 +154,20 @@ struct Replay {
         switch event.kind {
         case LedgerTransfer.eventKind: transfer(payload)
         case "quest.created": questCreated(payload)
-        case "quest.completed":
-            guard let id = payload["questId"]?.stringValue, let account = payload["account"]?.stringValue else { return fail("quest.completed without questId/account") }
-            guard quests[id] != nil else { return fail("quest.completed for unknown quest \(id)") }
-            if !quests[id, default: QuestState(reward: 0, maxWinners: 0)].completed.insert(account).inserted {
-                fail("quest \(id) completed twice by \(account)")
+        case "quest.accepted":
+            guard let id = payload["questId"]?.stringValue, let account = payload["account"]?.stringValue, let contract = contracts[id] else {
+                return fail("quest.accepted for an unknown quest")
             }
-        case "quest.settled", "quest.expired", "quest.abandoned":
+            var progress = ContractProgress(contract: contract)
+            _ = progress.apply(.accepted(at: event.at))
+            participants[id + "|" + account] = progress
+        case "quest.progress", "quest.completed":
+            questPosition(payload, completes: event.kind == "quest.completed")
+        case "quest.abandoned":
+            if let id = payload["questId"]?.stringValue, let account = payload["account"]?.stringValue {
+                _ = participants[id + "|" + account]?.apply(.abandoned(at: event.at))
+            }
+        case "quest.settled", "quest.expired":
             break
         case "nft.spawned": nftSpawned(payload)
         case "nft.claim.opened": nftClaimOpened(payload)
@@ -213,6 +236,7 @@ struct Replay {
             return fail("quest.created without id, reward or maxWinners")
         }
         if quests[id] != nil { return fail("quest \(id) created twice") }
+        contract(p, id: id)
         var q = QuestState(reward: reward.micro, maxWinners: Int(maxWinners))
         // The escrow move precedes this event in the same transaction.
         q.escrowed = questEscrow.removeValue(forKey: id) ?? 0
@@ -220,6 +244,58 @@ struct Replay {
             fail("quest \(id): escrow \(q.escrowed) is not reward × maxWinners \(q.reward * Int64(q.maxWinners))")
         }
         quests[id] = q
+    }
+
+    /// Reads and checks the quest's contract; a personal quest's requester takes part from the start.
+    mutating func contract(_ p: JSONValue, id: String) {
+        guard let json = p["contract"], let hash = p["contractHash"]?.stringValue else { return fail("quest \(id) was created without a contract") }
+        let contract: QuestContract
+        do { contract = try QuestContract.decode(Data(json.serializedBytes())) } catch {
+            return fail("quest \(id): its contract does not decode: \(error)")
+        }
+        if (try? contract.contractHash()) != hash { fail("quest \(id): its contract does not hash to contractHash \(hash)") }
+        if contract.questID != id || contract.deadline != p["deadline"]?.intValue || Int64(contract.maxWinners) != p["maxWinners"]?.intValue {
+            fail("quest \(id): its contract names another quest, deadline or winner count")
+        }
+        contracts[id] = contract
+        if p["scope"] == "personal", let requester = p["requester"]?.stringValue {
+            var progress = ContractProgress(contract: contract)
+            _ = progress.apply(.accepted(at: p["createdAt"]?.intValue ?? contract.createdAt))
+            participants[id + "|" + requester] = progress
+        }
+    }
+
+    /// A logged quest position, fed to the participant's contract: `quest.completed` must be
+    /// exactly where the contract completes, `quest.progress` must not complete it.
+    mutating func questPosition(_ p: JSONValue, completes: Bool) {
+        guard let id = p["questId"]?.stringValue, let account = p["account"]?.stringValue,
+              let x = p["x"]?.doubleValue, let y = p["y"]?.doubleValue, let at = p["at"]?.intValue, let hour = p["gameHour"]?.intValue else {
+            return fail("quest position without questId, account, x, y, at or gameHour")
+        }
+        let weatherName = p["weather"]?.stringValue
+        let weather = weatherName.flatMap(Weather.init(rawValue:))
+        if weatherName != nil && weather == nil { return fail("quest \(id): unknown weather \(weatherName ?? "")") }
+        if let world {
+            let date = Date(timeIntervalSince1970: Double(at) / 1000)
+            let point = Point(x: x, y: y)
+            if world.weather(at: point, date: date) != weather || world.clock.gameTime(at: date).hour != Int(hour) {
+                fail("quest \(id): the weather or game hour recorded for \(account) is not the world's at that place and time")
+            }
+        }
+        let key = id + "|" + account
+        guard var progress = participants[key] else { return fail("quest \(id): a position of \(account), who does not take part") }
+        let outcomes = progress.apply(.position(x: x, y: y, at: at, weather: weather, gameHour: Int(hour)))
+        participants[key] = progress
+        let done = outcomes.contains { if case .completed = $0 { true } else { false } }
+        if completes {
+            guard done else { return fail("quest \(id): completed by \(account) here, but its contract is not complete by the logged events") }
+            guard quests[id] != nil else { return fail("quest.completed for unknown quest \(id)") }
+            if !quests[id, default: QuestState(reward: 0, maxWinners: 0)].completed.insert(account).inserted {
+                fail("quest \(id) completed twice by \(account)")
+            }
+        } else if done {
+            fail("quest \(id): the contract completes here for \(account), but the log records only progress")
+        }
     }
 
     mutating func nftSpawned(_ p: JSONValue) {

@@ -79,7 +79,7 @@ struct Audit: AsyncParsableCommand {
         do {
             // Without the published key, the roots are still checked against each stored head.
             (tables, log) = try queue.read { db in
-                try GameAudit.runWithLog(db, publicKey: key, claimRadius: world?.settings.claimRadius ?? .infinity)
+                try GameAudit.runWithLog(db, publicKey: key, claimRadius: world?.settings.claimRadius ?? .infinity, world: world)
             }
         } catch {
             FileHandle.standardError.write(Data("purr audit: cannot read \(path): \(error)\n".utf8))

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import PublicAudit
+import Quests
 import PurrCrypto
 import RPC
 import Testing
@@ -116,5 +117,57 @@ import WebSocketTransport
             try db.execute(sql: "DELETE FROM ledger_events WHERE seq = 2")
         }
         #expect(throws: EventLogError.gap(expectedSeq: 2)) { try EventLog(key: try Ed25519PrivateKey(), db: db) }
+    }
+}
+
+@Suite struct LogAuditReplayTests {
+    /// The leaves of a game in which one player bought and walked a personal quest.
+    static func playedLeaves() async throws -> (GameHarness, [LedgerEvent]) {
+        var h = try await GameHarness()
+        let (a, _) = try await h.player()
+        let bought = try await h.call(a, "quest.request", ["scope": "personal", "difficulty": 1, "idempotencyKey": "q"])
+        let quest = try #require(bought["quest"])
+        let start = try #require(GameHarness.waypoints(quest).first)
+        let walked = try await h.walk(a, from: (start.0 + 100, start.1), through: GameHarness.waypoints(quest))
+        #expect(walked.completed.count == 1)
+        let events = try await h.db.read { db in try LedgerStore.events(db, fromSeq: 1, limit: 10_000) }
+        return (h, events)
+    }
+
+    static func audit(_ h: GameHarness, _ events: [LedgerEvent]) -> LogAudit.Report {
+        LogAudit(publicKey: nil, claimRadius: h.world.settings.claimRadius, world: h.world).run(heads: [], leaves: events.map(EventLeaf.text))
+    }
+
+    @Test("Replaying the contracts of an honest game finds nothing")
+    func honest() async throws {
+        let (h, events) = try await Self.playedLeaves()
+        let report = Self.audit(h, events)
+        #expect(report.findings == [])
+        #expect(report.quests == 1)
+    }
+
+    @Test("A completion the contract does not reach, a changed contract and a wrong weather are each named")
+    func forgedCompletion() async throws {
+        let (h, events) = try await Self.playedLeaves()
+        func altered(_ kind: String, _ change: (String) -> String) -> [LedgerEvent] {
+            events.map { e in e.kind == kind ? LedgerEvent(seq: e.seq, kind: e.kind, payload: change(e.payload), at: e.at) : e }
+        }
+        // The completion moved 3 km away from where the contract's last step is.
+        let moved = altered("quest.completed") { p in
+            guard let v = try? JSONValue.parse(p), case .object(var o) = v, let x = o["x"]?.doubleValue else { return p }
+            o["x"] = .double(x + 3_000)
+            return JSONValue.object(o).serialized()
+        }
+        let findings = Self.audit(h, moved).findings
+        #expect(findings.contains { $0.message.contains("its contract is not complete") }, "\(findings)")
+        // A contract changed after the fact no longer matches its hash.
+        let changedContract = altered("quest.created") { $0.replacingOccurrences(of: "\"radius\":", with: "\"radius\":1") }
+        #expect(Self.audit(h, changedContract).findings.contains { $0.message.contains("hash") })
+        // The weather recorded at the completion is not the world's.
+        let wrongWeather = altered("quest.completed") { p in
+            p.contains("\"weather\":\"storm\"") ? p.replacingOccurrences(of: "\"weather\":\"storm\"", with: "\"weather\":\"clear\"")
+                                                : p.replacingOccurrences(of: "\"weather\":\"", with: "\"weather\":\"storm\",\"w\":\"")
+        }
+        #expect(Self.audit(h, wrongWeather).findings.contains { $0.message.contains("weather") })
     }
 }

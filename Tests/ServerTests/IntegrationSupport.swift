@@ -139,8 +139,8 @@ final class IntegrationServer: Sendable {
         let queue = try DatabaseQueue(path: path ?? databasePath, configuration: configuration)
         defer { try? queue.close() }
         let key = app.game.eventLog.publicKey
-        let radius = app.world.settings.claimRadius
-        return try queue.read { db in try GameAudit.runWithLog(db, publicKey: key, claimRadius: radius) }
+        let world = app.world
+        return try queue.read { db in try GameAudit.runWithLog(db, publicKey: key, claimRadius: world.settings.claimRadius, world: world) }
     }
 
     func removeFiles() {

@@ -4,6 +4,7 @@ import Ledger
 import PurrCrypto
 import PublicAudit
 import RPC
+import World
 
 /// What `purr audit` found.
 public struct GameAuditReport: Sendable {
@@ -40,7 +41,8 @@ public enum GameAudit {
 
     /// The offline audit behind `purr audit --db`: the tables' checks, then the log's (stored
     /// heads against the events, and the replay of every rule), log findings first.
-    public static func runWithLog(_ db: Database, publicKey: Ed25519PublicKey?, claimRadius: Double) throws -> (GameAuditReport, LogAudit.Report) {
+    public static func runWithLog(_ db: Database, publicKey: Ed25519PublicKey?, claimRadius: Double,
+                                  world: World? = nil) throws -> (GameAuditReport, LogAudit.Report) {
         let tables = try run(db)
         let heads = try db.tableExists("log_heads") ? try EventLog.storedHeads(db) : []
         var leaves: [String] = []
@@ -49,7 +51,7 @@ public enum GameAudit {
             if page.isEmpty { break }
             leaves += page.map(EventLeaf.text)
         }
-        return (tables, LogAudit(publicKey: publicKey, claimRadius: claimRadius).run(heads: heads, leaves: leaves))
+        return (tables, LogAudit(publicKey: publicKey, claimRadius: claimRadius, world: world).run(heads: heads, leaves: leaves))
     }
 
     public static func run(_ db: Database) throws -> GameAuditReport {

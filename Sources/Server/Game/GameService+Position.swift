@@ -45,6 +45,8 @@ extension GameService {
         var flags: [String]
     }
 
+    /// A position that advanced (`quest.progress`) or completed (`quest.completed`) a quest,
+    /// with what the server observed there: an auditor feeds these to the quest's contract.
     struct ProgressRecord: Encodable {
         var questId: String
         var account: String
@@ -52,6 +54,19 @@ extension GameService {
         var x: Double
         var y: Double
         var at: Int64
+        var weather: Weather?
+        var gameHour: Int
+
+        init(questId: String, account: String, objectiveIndex: Int, observation o: ProgressObservation) {
+            self.questId = questId
+            self.account = account
+            self.objectiveIndex = objectiveIndex
+            x = o.point.x
+            y = o.point.y
+            at = o.time
+            weather = o.weather
+            gameHour = o.gameTime.hour
+        }
     }
 
     func positionReport(_ conn: ConnectionID, _ params: JSONValue?) throws -> JSONValue {
@@ -107,14 +122,14 @@ extension GameService {
             }
             guard changed else { continue }
             if progress.isComplete {
-                try settle(quest, account: account, progress: progress, at: report.point)
+                try settle(quest, account: account, progress: progress, at: observation)
                 completed.append(questID)
             } else {
                 let at = now()
                 try db.write { db in
                     try saveParticipant(db, progress, status: "active")
                     try LedgerStore.appendEvent(db, kind: "quest.progress", payload: ProgressRecord(
-                        questId: questID, account: account.rawValue, objectiveIndex: progress.objectiveIndex, x: x, y: y, at: received), at: at)
+                        questId: questID, account: account.rawValue, objectiveIndex: progress.objectiveIndex, observation: observation), at: at)
                 }
                 quests.progress[questID]?[account] = progress
             }
@@ -125,7 +140,7 @@ extension GameService {
 
     /// Records a completion and pays it in one transaction: the first `maxWinners` completers
     /// of a quest are paid from its escrow, each at most once (the ledger's unique ref).
-    func settle(_ quest: Quest, account: AccountID, progress: QuestProgress, at point: Point) throws {
+    func settle(_ quest: Quest, account: AccountID, progress: QuestProgress, at observation: ProgressObservation) throws {
         var quest = quest
         let at = now()
         var txId: Int64?
@@ -134,9 +149,8 @@ extension GameService {
         let paid = restricted == nil && quest.winners.count < quest.maxWinners && !quest.winners.contains(account.rawValue)
         try db.write { db in
             try saveParticipant(db, progress, status: "completed")
-            try LedgerStore.appendEvent(db, kind: "quest.completed", payload: [
-                "questId": quest.id, "account": account.rawValue, "x": String(point.x), "y": String(point.y),
-            ], at: at)
+            try LedgerStore.appendEvent(db, kind: "quest.completed", payload: ProgressRecord(
+                questId: quest.id, account: account.rawValue, objectiveIndex: progress.objectiveIndex, observation: observation), at: at)
             leafIndex = try Self.lastLeafIndex(db)
             guard paid else { return }
             txId = try LedgerStore.move(db, kind: GameAudit.Kind.reward, from: .escrow(quest.id), to: account, amount: quest.reward,

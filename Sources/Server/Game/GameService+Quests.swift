@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import GRDB
 import Ledger
@@ -165,7 +166,12 @@ extension GameService {
                 try LedgerStore.move(db, kind: GameAudit.Kind.escrow, from: .rewardsPool, to: escrow, amount: escrowAmount,
                                      ref: questID, uniqueRef: true, memo: "reward escrow", at: at)
                 try insertQuest(db, quest)
-                try LedgerStore.appendEvent(db, kind: "quest.created", payload: quest, at: at)
+                let contract: QuestContract
+                do { contract = try QuestContract(quest: quest) } catch {
+                    throw RPCErrorObject(.internalError, "the quest does not compile into a contract: \(error); nothing was charged")
+                }
+                try LedgerStore.appendEvent(db, kind: "quest.created",
+                                            payload: QuestCreatedRecord(quest: quest, contract: contract, contractHash: try contract.contractHash()), at: at)
                 if scope == .personal {
                     try insertParticipant(db, QuestProgress(questID: questID, account: account.rawValue), at: createdAt)
                 }
@@ -183,6 +189,23 @@ extension GameService {
             }
         }
         return result
+    }
+
+    /// The `quest.created` event: the quest as players see it, plus its contract (the rules an
+    /// auditor re-runs, docs/contracts-language.md) and the contract's hash.
+    struct QuestCreatedRecord: Encodable {
+        var quest: Quest
+        var contract: QuestContract
+        var contractHash: String
+
+        private enum Keys: String, CodingKey { case contract, contractHash }
+
+        func encode(to encoder: any Encoder) throws {
+            try quest.encode(to: encoder)
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(contract, forKey: .contract)
+            try c.encode(contractHash, forKey: .contractHash)
+        }
     }
 
     func checkActiveQuestLimit(_ account: AccountID) throws {

@@ -1,7 +1,11 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRDB
 import PublicAudit
 import PurrClient
+import PurrCrypto
 import RPC
 import Testing
 import TransparencyLog
@@ -30,6 +34,8 @@ import TransparencyLog
         _ = try await a.connection.call("log.head")
 
         // One drop, two claimants: B is already there and wins at once, A is refunded.
+        let db = server.app.db
+        #expect(await eventually { ((try? await db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM nft_drops") }) ?? 0) > 0 })
         let body = try #require(try await server.app.db.read { db in try String.fetchOne(db, sql: "SELECT body FROM nft_drops LIMIT 1") })
         let drop = try JSONValue.parse(body)
         let id = try #require(drop["id"]?.stringValue)
@@ -42,6 +48,29 @@ import TransparencyLog
         _ = try await b.connection.call("nft.transfer", ["nftId": .string(id), "to": .string(a.account), "idempotencyKey": "t"])
         _ = try await a.connection.call("log.head")
         _ = try await a.connection.call("wallet.transfer", ["to": .string(b.account), "amount": "777", "idempotencyKey": "w"])
+    }
+
+    @Test("NFT metadata and art are served over plain HTTP on the game port; the metadata hashes to the id")
+    func httpArtwork() async throws {
+        try await withIntegrationServer({ $0.nft.spawnEverySeconds = 3_600 }) { server in
+            let db = server.app.db
+            // The spawn timer places the first drop right after start-up.
+            #expect(await eventually { ((try? await db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM nft_drops") }) ?? 0) > 0 })
+            let id = try #require(try await db.read { db in try String.fetchOne(db, sql: "SELECT id FROM nft_drops LIMIT 1") })
+            let json = try await Self.get("http://127.0.0.1:\(server.port)/nft/\(id).json")
+            #expect(json.status == 200 && json.type.hasPrefix("application/json"))
+            #expect(Hex.encode(SHA256.hash(Array(json.body))) == id)
+            let svg = try await Self.get("http://127.0.0.1:\(server.port)/nft/\(id).svg")
+            #expect(svg.status == 200 && svg.type.hasPrefix("image/svg+xml") && String(decoding: svg.body, as: UTF8.self).hasPrefix("<svg"))
+            #expect(try await Self.get("http://127.0.0.1:\(server.port)/nft/\(String(repeating: "0", count: 64)).json").status == 404)
+            #expect(try await Self.get("http://127.0.0.1:\(server.port)/healthz").status == 200)
+        }
+    }
+
+    static func get(_ url: String) async throws -> (status: Int, type: String, body: Data) {
+        let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: url)))
+        let http = try #require(response as? HTTPURLResponse)
+        return (http.statusCode, http.value(forHTTPHeaderField: "Content-Type") ?? "", data)
     }
 
     @Test("The audit over the network verifies heads, entries, proofs and every rule; a second audit proves consistency")

@@ -167,8 +167,23 @@ struct Replay {
             if let id = payload["questId"]?.stringValue, let account = payload["account"]?.stringValue {
                 _ = participants[id + "|" + account]?.apply(.abandoned(at: event.at))
             }
-        case "quest.settled", "quest.expired":
-            break
+        case "quest.settled":
+            // A paid completion: the participant's contract moves from completed to settled.
+            guard let id = payload["questId"]?.stringValue, let account = payload["account"]?.stringValue else {
+                return fail("quest.settled without questId/account")
+            }
+            let key = id + "|" + account
+            guard var progress = participants[key] else { return fail("quest \(id) settled for \(account), who does not take part") }
+            let outcomes = progress.apply(.settled(at: event.at))
+            participants[key] = progress
+            if !outcomes.contains(where: { if case .settled = $0 { true } else { false } }) {
+                fail("quest \(id) settled for \(account), whose contract is not completed")
+            }
+        case "quest.expired":
+            // Time passes for every participant: those not completed expire.
+            if let id = payload["questId"]?.stringValue {
+                for key in participants.keys where key.hasPrefix(id + "|") { _ = participants[key]?.apply(.clock(at: event.at)) }
+            }
         case "nft.spawned": nftSpawned(payload)
         case "nft.claim.opened": nftClaimOpened(payload)
         case "nft.claimed": nftClaimed(payload, at: event.at)

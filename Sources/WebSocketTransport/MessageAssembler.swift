@@ -13,6 +13,8 @@ package struct MessageAssembler: Sendable {
     }
 
     package let maxBytes: Int
+    /// The cap for binary messages (tensor frames are far larger than any text request).
+    package let maxBinaryBytes: Int
     private var buffer: [UInt8] = []
     private var buffering = false
     private var bufferIsBinary = false
@@ -21,20 +23,23 @@ package struct MessageAssembler: Sendable {
     /// thousands of idle connections do not each pin a multi-megabyte buffer.
     private static let retainedCapacity = 64 * 1024
 
-    package init(maxBytes: Int) { self.maxBytes = maxBytes }
+    package init(maxBytes: Int, maxBinaryBytes: Int? = nil) {
+        self.maxBytes = maxBytes
+        self.maxBinaryBytes = maxBinaryBytes ?? maxBytes
+    }
 
     /// Adds one chunk. `isBinary` is the opcode of the message the chunk belongs to.
     package mutating func append(_ chunk: UnsafeRawBufferPointer, isBinary: Bool, isFinal: Bool) -> Outcome {
         if !buffering && isFinal {
             // Whole message in one chunk: the common case, decoded without copying.
-            guard chunk.count <= maxBytes else { return .tooLarge }
+            guard chunk.count <= (isBinary ? maxBinaryBytes : maxBytes) else { return .tooLarge }
             return Self.decode(chunk, isBinary: isBinary)
         }
         if !buffering {
             buffering = true
             bufferIsBinary = isBinary
         }
-        guard buffer.count + chunk.count <= maxBytes else {
+        guard buffer.count + chunk.count <= (bufferIsBinary ? maxBinaryBytes : maxBytes) else {
             reset()
             return .tooLarge
         }

@@ -211,6 +211,9 @@ final class ServerCore {
         case .deliver(let text, let rateLimited):
             delegate.received(id, text: text, rateLimited: rateLimited)
             return 0
+        case .deliverBinary(let bytes, let rateLimited):
+            delegate.received(id, binary: bytes, rateLimited: rateLimited)
+            return 0
         case .close(let code, let reason):
             logger.debug("closing connection", metadata: ["connection": "\(id)", "code": "\(code)", "reason": "\(reason)"])
             connections[id]?.closeFromReceive = (code, reason)
@@ -238,10 +241,11 @@ final class ServerCore {
         case .close(let code, let reason)?:
             return closeNow(wsi, code: code, reason: reason)
         case .write(var frame)?:
-            let payload = frame.count - pre
-            let written = frame.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            let payload = frame.bytes.count - pre
+            let mode = frame.isBinary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT
+            let written = frame.bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
                 guard let base = buffer.baseAddress else { return -1 }
-                return lws_write(wsi, base + pre, payload, LWS_WRITE_TEXT)
+                return lws_write(wsi, base + pre, payload, mode)
             }
             // A short write means lws could not even buffer the rest: the connection is broken.
             if written < Int32(payload) { return -1 }

@@ -1,6 +1,12 @@
 import CLibWebSockets
 import Synchronization
 
+/// One queued message: `LWS_PRE` bytes of headroom, then the payload.
+struct OutboundFrame: Sendable {
+    var bytes: [UInt8]
+    var isBinary: Bool
+}
+
 /// What callers of the public API and the service thread share.
 final class ServerShared: Sendable {
     struct Locked: Sendable {
@@ -9,7 +15,7 @@ final class ServerShared: Sendable {
         var context: LWSContextHandle?
         /// A wake is in flight; coalesces many sends into one `lws_cancel_service`.
         var wakePending = false
-        var outboxes: [ConnectionID: OutboundQueue<[UInt8]>] = [:]
+        var outboxes: [ConnectionID: OutboundQueue<OutboundFrame>] = [:]
         /// Connections whose outbox gained work since the service thread last looked.
         var ready: Set<ConnectionID> = []
     }

@@ -3,6 +3,9 @@
 public struct TransportLimits: Sendable, Codable, Equatable {
     /// A message (all fragments together) larger than this closes the connection with 1009.
     public var maxMessageBytes = 65_536
+    /// A binary message larger than this closes with 1009; 0 refuses binary frames (1003).
+    /// The AI runners' tensor frames need it; game clients never send binary.
+    public var maxBinaryMessageBytes = 0
     /// Messages queued for one slow reader; overflow drops the queue and closes with 1008.
     public var maxOutboundQueue = 1_024
     /// Open WebSocket connections; above it upgrades get HTTP 503 (or close 1013).

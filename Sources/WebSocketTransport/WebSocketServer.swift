@@ -101,14 +101,27 @@ public final class WebSocketServer: Sendable {
     /// Queues a text message for `id` from any thread. Dropped if the connection is gone or
     /// closing; a full queue closes the connection with 1008 "outbound queue overflow".
     public func send(_ id: ConnectionID, text: String) {
+        enqueue(id, Self.frame(text.utf8), isBinary: false)
+    }
+
+    /// Queues a binary message for `id` from any thread, like ``send(_:text:)``.
+    public func send(_ id: ConnectionID, binary: [UInt8]) {
+        enqueue(id, Self.frame(binary), isBinary: true)
+    }
+
+    /// The payload behind `LWS_PRE` bytes of headroom, which lws writes its header into.
+    private static func frame<Bytes: Collection<UInt8>>(_ payload: Bytes) -> [UInt8] {
         let pre = Int(clws_pre())
-        let utf8 = text.utf8
-        let count = utf8.count
-        let frame = [UInt8](unsafeUninitializedCapacity: pre + count) { buffer, initialized in
+        let count = payload.count
+        return [UInt8](unsafeUninitializedCapacity: pre + count) { buffer, initialized in
             buffer.initialize(repeating: 0)
-            _ = UnsafeMutableBufferPointer(rebasing: buffer[pre...]).initialize(from: utf8)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[pre...]).initialize(from: payload)
             initialized = pre + count
         }
+    }
+
+    private func enqueue(_ id: ConnectionID, _ bytes: [UInt8], isBinary: Bool) {
+        let frame = OutboundFrame(bytes: bytes, isBinary: isBinary)
         shared.locked.withLock { state in
             guard state.outboxes[id] != nil else { return }
             switch state.outboxes[id]?.enqueue(frame) {

@@ -10,6 +10,8 @@ public protocol WebSocketServerDelegate: AnyObject, Sendable {
     /// A complete text message (fragments reassembled). `rateLimited` is true when the token
     /// bucket was empty: the delegate answers with its own "rate limited" error.
     func received(_ id: ConnectionID, text: String, rateLimited: Bool)
+    /// A complete binary message; arrives only when `maxBinaryMessageBytes` > 0.
+    func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool)
     /// Body for GET /healthz (JSON string).
     func healthStatus() -> String
     /// The answer to a plain HTTP GET of any other path, or nil for 404. Runs on the service
@@ -19,6 +21,8 @@ public protocol WebSocketServerDelegate: AnyObject, Sendable {
 
 extension WebSocketServerDelegate {
     public func httpResponse(path: String) -> HTTPResponse? { nil }
+    /// Delegates that never enable binary frames need not implement it.
+    public func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool) {}
 }
 
 /// A small HTTP answer served on the WebSocket port (NFT metadata and art, for wallets).

@@ -26,6 +26,18 @@ private func smallLimits() -> TransportLimits {
     #expect(receive(&state, "x", isBinary: true) == .close(code: 1003, reason: "binary frames not supported"))
 }
 
+@Test func binaryFramesAreDeliveredWhenAllowedWithTheirOwnCap() {
+    var limits = TransportLimits()
+    limits.maxMessageBytes = 4
+    limits.maxBinaryMessageBytes = 8
+    var state = ConnectionState(limits: limits, now: 0)
+    #expect(receive(&state, "abcd", isBinary: true, isFinal: false) == .none)
+    #expect(receive(&state, "efg", isBinary: true) == .deliverBinary(bytes: Array("abcdefg".utf8), rateLimited: false))
+    #expect(receive(&state, "12345", isBinary: false) == .close(code: 1009, reason: "message too big"))
+    var other = ConnectionState(limits: limits, now: 0)
+    #expect(receive(&other, "123456789", isBinary: true) == .close(code: 1009, reason: "message too big"))
+}
+
 @Test func fragmentsSummingPastTheLimitClose1009() {
     var state = ConnectionState(limits: smallLimits(), now: 0)
     #expect(receive(&state, "123456", isFinal: false) == .none)

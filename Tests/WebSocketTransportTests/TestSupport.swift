@@ -25,6 +25,9 @@ final class EchoDelegate: WebSocketServerDelegate {
         }
         server.send(id, text: rateLimited ? "limited:\(text)" : text)
     }
+    func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool) {
+        server.withLock { $0 }?.send(id, binary: binary.reversed())
+    }
     func healthStatus() -> String { #"{"status":"ok"}"# }
 }
 

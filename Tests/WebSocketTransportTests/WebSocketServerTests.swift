@@ -81,6 +81,33 @@ import Testing
         #expect(close.reason == "binary frames not supported")
     }
 
+    @Test func binaryFramesWhenAllowedReachTheDelegateAndGoBackBinary() async throws {
+        var limits = TransportLimits()
+        limits.maxBinaryMessageBytes = 4 << 20
+        let (server, _) = try startEchoServer(limits: limits)
+        defer { server.shutdown(drainTimeout: 1) }
+        let connection = try await PurrConnection.connect(to: server.url)
+        // 3 MiB: many lws chunks and fragments, far over the text limit.
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        connection.sendBinary(big)
+        var iterator = connection.binaryMessages.makeAsyncIterator()
+        let echoed = await iterator.next()
+        #expect(echoed == big.reversed())
+        // Text still works beside it.
+        connection.sendRaw("hello")
+        #expect(try await connection.nextUnmatched(timeout: 5) == "hello")
+    }
+
+    @Test func anOversizeBinaryMessageCloses1009() async throws {
+        var limits = TransportLimits()
+        limits.maxBinaryMessageBytes = 1_000
+        let (server, _) = try startEchoServer(limits: limits)
+        defer { server.shutdown(drainTimeout: 1) }
+        let connection = try await PurrConnection.connect(to: server.url)
+        connection.sendBinary([UInt8](repeating: 7, count: 1_001))
+        #expect(try await connection.waitForClose(timeout: 5).code == 1009)
+    }
+
     @Test func messagesPastTheBurstAreFlaggedRateLimited() async throws {
         var limits = TransportLimits()
         limits.burst = 2

@@ -1,0 +1,88 @@
+import NeuralCore
+
+/// One runner's work in a DiLoCo round: `steps` local AdamW steps from the round's model on
+/// the runner's assigned samples, returning the delta Δ = θ_after − θ_round.
+///
+/// Deterministic for a given start model, samples, settings, seed and thread count, so the
+/// coordinator can re-execute an assignment from its seed to audit a runner (equal within
+/// float tolerance; OpenBLAS sums in a fixed order per thread count). A fresh AdamW state each
+/// round, as in DiLoCo's inner optimizer reset.
+public struct InnerLoop: Sendable {
+    public struct Settings: Codable, Hashable, Sendable {
+        public var steps: Int
+        public var batch: Int
+        public var seqLen: Int
+        public var learningRate: Float = 3e-4
+        public var warmupSteps = 0
+        public var clipNorm: Float = 1
+        public var weightDecay: Float = 0.1
+        public var threads = 2
+
+        public init(steps: Int, batch: Int, seqLen: Int) {
+            self.steps = steps
+            self.batch = batch
+            self.seqLen = seqLen
+        }
+    }
+
+    public struct Result: Sendable {
+        /// θ_after − θ_round, one float per parameter.
+        public var delta: [Float]
+        /// Training loss at each local step.
+        public var losses: [Float]
+        public var tokens: Int
+    }
+
+    public let settings: Settings
+
+    public init(settings: Settings) { self.settings = settings }
+
+    /// - Parameters:
+    ///   - start: the round's model; not modified.
+    ///   - samples: the assigned samples, tokenized (each with its start/end tokens).
+    /// - Throws: `TrainingError.corpus` when the samples hold fewer tokens than one sequence.
+    public func run(start: ParameterStore, samples: [[Int32]], seed: UInt64) throws -> Result {
+        let windows = TokenWindows(samples: samples, seqLen: settings.seqLen)
+        guard windows.startCount > 0 else {
+            throw TrainingError.corpus("the assigned samples hold \(windows.tokens.count) tokens, fewer than one sequence of \(settings.seqLen + 1)")
+        }
+        let params = start.clone()
+        let model = LlamaModel(params: params, threads: settings.threads)
+        let optimizer = AdamW(layout: model.layout, weightDecay: settings.weightDecay)
+        optimizer.threads = settings.threads
+        let schedule = LearningRateSchedule(peak: settings.learningRate, floor: settings.learningRate,
+                                            warmupSteps: settings.warmupSteps, totalSteps: max(1, settings.steps))
+        var rng = TrainingRNG(seed: seed)
+        model.reserve(batch: settings.batch, seqLen: settings.seqLen)
+        var losses: [Float] = []
+        for step in 0..<settings.steps {
+            let (x, y) = windows.randomBatch(settings.batch, rng: &rng)
+            model.grads.zero()
+            losses.append(model.forwardBackward(inputs: x, targets: y, batch: settings.batch, seqLen: settings.seqLen))
+            _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: settings.threads)
+            optimizer.update(params: model.params, grads: model.grads, lr: schedule.rate(at: step))
+        }
+        var delta = [Float](repeating: 0, count: params.count)
+        delta.withUnsafeMutableBufferPointer { d in
+            for i in 0..<params.count { d[i] = params.pointer[i] - start.pointer[i] }
+        }
+        return Result(delta: delta, losses: losses, tokens: settings.steps * settings.batch * settings.seqLen)
+    }
+
+    /// Mean loss of `model` over every full sequence of `samples` (at most `maxBatches` batches):
+    /// how the coordinator measures an update's effect on held-out, assigned or random data.
+    public static func loss(of params: ParameterStore, on samples: [[Int32]], batch: Int, seqLen: Int, maxBatches: Int = 4,
+                            threads: Int = 2) -> Float? {
+        let windows = TokenWindows(samples: samples, seqLen: seqLen)
+        let batches = min(maxBatches, windows.sequentialBatchCount(batch))
+        guard batches > 0 else { return nil }
+        let model = LlamaModel(params: params, threads: threads)
+        model.reserve(batch: batch, seqLen: seqLen)
+        var total: Float = 0
+        for i in 0..<batches {
+            let (x, y) = windows.sequentialBatch(batch, index: i)
+            total += model.loss(inputs: x, targets: y, batch: batch, seqLen: seqLen)
+        }
+        return total / Float(batches)
+    }
+}

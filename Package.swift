@@ -50,8 +50,10 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["CBLAS", "CInt8Kernels", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "Tokenizer", swiftSettings: numeric),
         .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto"], swiftSettings: numeric),
-        // AI runners: the coordinator's round logic, rewards and reputation, and the tensor wire format.
+        // AI runners: the coordinator's round logic, rewards and reputation, the tensor wire format,
+        // update compression, robust aggregation and the outer optimizer.
         .target(name: "WireFormat", dependencies: ["PurrCrypto"], swiftSettings: strict),
+        .target(name: "Aggregation", dependencies: ["PurrCrypto"], swiftSettings: numeric),
         .target(name: "Coordinator", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
         // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Quests", "World"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat", "PurrCrypto"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "AntiCheatTests", dependencies: ["AntiCheat", "Quests", "World"]),
         .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),

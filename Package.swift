@@ -53,7 +53,8 @@ let package = Package(
         // AI runners: the coordinator's round logic, rewards and reputation, the tensor wire format,
         // update compression, robust aggregation and the outer optimizer.
         .target(name: "WireFormat", dependencies: ["PurrCrypto"], swiftSettings: strict),
-        .target(name: "Aggregation", dependencies: ["PurrCrypto"], swiftSettings: numeric),
+        .target(name: "Aggregation", dependencies: ["NeuralCore"], swiftSettings: numeric),
+        .target(name: "Swarm", dependencies: ["Aggregation", "Coordinator", "ModelTraining", "NeuralCore"], swiftSettings: numeric),
         .target(name: "Coordinator", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
         // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
@@ -70,7 +71,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "purr", dependencies: [
             "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
-            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining", "TransparencyLog", "PublicAudit",
+            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining", "TransparencyLog", "PublicAudit", "Swarm", "Aggregation",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -87,7 +88,8 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Quests", "World"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat", "PurrCrypto"]),
-        .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "NeuralCore"]),
+        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "Aggregation", "ModelTraining", "NeuralCore"]),
         .testTarget(name: "AntiCheatTests", dependencies: ["AntiCheat", "Quests", "World"]),
         .testTarget(name: "WebSocketTransportTests", dependencies: ["WebSocketTransport", "PurrClient", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),

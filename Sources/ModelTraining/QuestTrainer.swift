@@ -70,7 +70,7 @@ public final class QuestTrainer {
     func path(_ name: String) -> String { output.appendingPathComponent(name).path }
 
     /// Tokenizes every sample as `<|bos|> sample <|eos|>`.
-    static func encode(_ samples: [String], _ tokenizer: BPETokenizer) -> [[Int32]] {
+    public static func encode(_ samples: [String], _ tokenizer: BPETokenizer) -> [[Int32]] {
         let bos = tokenizer.id(of: BPETokenizer.bosToken) ?? 0
         let eos = tokenizer.id(of: BPETokenizer.eosToken) ?? 0
         return samples.map { [bos] + tokenizer.encode($0) + [eos] }

@@ -1,3 +1,4 @@
+import NeuralCore
 import Testing
 @testable import Aggregation
 

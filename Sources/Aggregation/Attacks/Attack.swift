@@ -1,3 +1,5 @@
+import NeuralCore
+
 /// Ways a malicious runner corrupts its update, for tests, benchmarks and `purr runner --attack`.
 ///
 /// Each attack derives its updates from honest ones: attacker j's "own" honest update is

@@ -1,3 +1,4 @@
+import NeuralCore
 @testable import Aggregation
 
 /// Simulated DiLoCo deltas: a shared direction g (the "true" progress, ‖g‖ ≈ 1) plus each

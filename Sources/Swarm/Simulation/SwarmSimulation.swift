@@ -1,0 +1,267 @@
+import Aggregation
+import Coordinator
+import Foundation
+import ModelTraining
+import NeuralCore
+
+/// AI-runner training played in one process: the coordinator's round state machine, honest
+/// runners doing DiLoCo inner loops on their assigned shards, attackers crafting updates, the
+/// coordinator validating, auditing, aggregating robustly, measuring every contribution itself
+/// and paying by contribution × reputation. The same pieces the networked coordinator uses,
+/// without the network, so experiments (clean scaling, Byzantine attacks) are reproducible
+/// from a seed.
+public struct SwarmSimulation {
+    public enum Behaviour: Hashable, Sendable, CustomStringConvertible {
+        case honest
+        case attack(Attack)
+
+        public var description: String {
+            switch self {
+            case .honest: "honest"
+            case .attack(let a): a.name
+            }
+        }
+    }
+
+    public enum AggregatorChoice: String, Sendable, CaseIterable {
+        case centeredClip, trimmedMean, mean
+    }
+
+    public struct Options: Sendable {
+        public var model: LlamaConfig
+        public var runners: [Behaviour]
+        public var rounds: Int
+        public var inner: InnerLoop.Settings
+        public var samplesPerRunner: Int
+        public var aggregator: AggregatorChoice = .centeredClip
+        public var compressInt8 = true
+        /// Share of delivered updates re-executed from their seeds each round.
+        public var auditFraction = 0.25
+        /// Relative L2 distance between a re-executed and a received update that still passes.
+        public var auditTolerance: Float = 0.25
+        public var outer = OuterNesterov.Configuration()
+        public var emissionPerRound: Int64 = 10_000_000
+        public var seed: UInt64 = 1
+        public var evalBatches = 4
+
+        public init(model: LlamaConfig, runners: [Behaviour], rounds: Int, inner: InnerLoop.Settings, samplesPerRunner: Int) {
+            self.model = model
+            self.runners = runners
+            self.rounds = rounds
+            self.inner = inner
+            self.samplesPerRunner = samplesPerRunner
+        }
+    }
+
+    public struct RoundRecord: Sendable {
+        public var round: Int
+        public var heldOutLoss: Float
+        public var tokens: Int
+        /// Bytes uploaded by all runners this round (compressed updates).
+        public var uploadBytes: Int
+        public var accepted: Int
+        public var refused: Int
+        public var paidToAttackers: Int64
+        public var paidToHonest: Int64
+    }
+
+    public struct Report: Sendable {
+        public var options: String
+        public var initialLoss: Float
+        public var rounds: [RoundRecord]
+        public var earned: [String: Int64]
+        public var attackers: Set<String>
+        public var banned: Set<String>
+        public var slashed: [String: Int64]
+        public var seconds: Double
+
+        public var finalLoss: Float { rounds.last?.heldOutLoss ?? initialLoss }
+        public var totalPaid: Int64 { earned.values.reduce(0, +) }
+        public var attackerShare: Double {
+            let paid = totalPaid
+            guard paid > 0 else { return 0 }
+            return Double(earned.filter { attackers.contains($0.key) }.values.reduce(0, +)) / Double(paid)
+        }
+    }
+
+    public let options: Options
+    let train: [[Int32]]
+    let heldOut: [[Int32]]
+
+    /// - Parameters:
+    ///   - train: tokenized training samples shards are drawn from.
+    ///   - heldOut: tokenized held-out samples, never assigned: the coordinator's yardstick.
+    public init(options: Options, train: [[Int32]], heldOut: [[Int32]]) {
+        self.options = options
+        self.train = train
+        self.heldOut = heldOut
+    }
+
+    static func runnerID(_ i: Int) -> String { String(format: "runner-%02d", i) }
+
+    public func run(progress: ((RoundRecord) -> Void)? = nil) throws -> Report {
+        let began = Date()
+        let o = options
+        let theta = LlamaModel(config: o.model, seed: o.seed).params
+        var outer = try OuterNesterov(parameterCount: theta.count, configuration: o.outer)
+        var policy = RoundPolicy()
+        policy.innerSteps = o.inner.steps
+        policy.batch = o.inner.batch
+        policy.samplesPerRunner = o.samplesPerRunner
+        policy.quorum = 1
+        policy.emissionPerRound = o.emissionPerRound
+        policy.roundSeconds = 60
+        var machine = RoundStateMachine(policy: policy, runSeed: o.seed)
+        let ids = o.runners.indices.map(Self.runnerID)
+        let attackers = Set(zip(ids, o.runners).filter { $0.1 != .honest }.map(\.0))
+        var clock: Int64 = 0
+        var pending: [RoundAction] = []
+        for id in ids { pending += machine.join(id, at: clock) }
+        var feedback: [String: ErrorFeedback<BlockwiseInt8>] = [:]
+        let codec = try BlockwiseInt8()
+        let validation = try UpdateValidation(expectedCount: theta.count)
+        let evalLoss = { (p: ParameterStore) -> Float in
+            InnerLoop.loss(of: p, on: heldOut, batch: o.inner.batch, seqLen: o.inner.seqLen, maxBatches: o.evalBatches) ?? .nan
+        }
+        let initial = evalLoss(theta)
+        var records: [RoundRecord] = []
+        var earned: [String: Int64] = [:]
+        var slashed: [String: Int64] = [:]
+        var banned: Set<String> = []
+        var auditRNG = Xoshiro256StarStar(seed: o.seed ^ 0xA0D1)
+        var trust: [String: Double] = [:]
+
+        for r in 1...max(1, o.rounds) {
+            guard let spec = machine.openRound else { break }
+            let assigned = machine.assigned.sorted()
+            // Each runner trains (or attacks) on its own shard.
+            var shards: [String: [[Int32]]] = [:]
+            var honest: [String: [Float]] = [:]
+            var tokens = 0
+            for id in assigned {
+                let indices = ShardPlan.samples(seed: spec.seed, runner: id, round: spec.round, count: o.samplesPerRunner, corpusSize: train.count)
+                shards[id] = indices.map { train[$0] }
+            }
+            for id in assigned where !attackers.contains(id) {
+                let result = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id))
+                honest[id] = result.delta
+                tokens += result.tokens
+            }
+            var sent: [String: [Float]] = honest
+            let attacking = assigned.filter { attackers.contains($0) }
+            if !attacking.isEmpty, let behaviour = o.runners.first(where: { $0 != .honest }), case .attack(let attack) = behaviour {
+                let basis = honest.isEmpty ? [[Float](repeating: 0, count: theta.count)] : honest.keys.sorted().compactMap { honest[$0] }
+                let crafted = try attack.craft(count: attacking.count, from: basis, totalWorkers: assigned.count, seed: spec.seed ^ 0xBAD)
+                for (id, update) in zip(attacking, crafted) { sent[id] = update }
+            }
+            // Upload: int8 with error feedback per runner (NaN cannot be quantised: sent as is and refused).
+            var received: [String: [Float]] = [:]
+            var uploadBytes = 0
+            for id in assigned {
+                guard let update = sent[id] else { continue }
+                if o.compressInt8, update.allSatisfy(\.isFinite) {
+                    var ef = feedback[id] ?? ErrorFeedback(codec: codec, count: theta.count)
+                    let q = try ef.compress(update)
+                    feedback[id] = ef
+                    uploadBytes += q.byteCount
+                    received[id] = codec.decode(q)
+                } else {
+                    uploadBytes += update.count * 4
+                    received[id] = update
+                }
+                clock += 1
+                pending += machine.submit(id, round: spec.round, at: clock)
+            }
+            clock = spec.deadline + 1
+            pending += machine.tick(at: clock)
+
+            // Coordinator: validate, audit, aggregate, measure, pay.
+            var offences: [String: String] = [:]
+            var valid: [String: [Float]] = [:]
+            for (id, update) in received.sorted(by: { $0.key < $1.key }) {
+                do {
+                    _ = try validation.validate(update)
+                    valid[id] = update
+                } catch {
+                    offences[id] = "\(error.code): \(error.message)"
+                }
+            }
+            for id in valid.keys.sorted() where Double.random(in: 0..<1, using: &auditRNG) < o.auditFraction {
+                let redo = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id))
+                if Self.relativeDistance(redo.delta, valid[id] ?? []) > o.auditTolerance {
+                    offences[id] = "re-execution of its assignment does not reproduce its update"
+                    valid[id] = nil
+                }
+            }
+            let order = valid.keys.sorted()
+            var weights: [String: Float] = [:]
+            if !order.isEmpty {
+                let updates = order.compactMap { valid[$0] }
+                let result = try Self.aggregator(o.aggregator).aggregate(updates)
+                for (id, d) in zip(order, result.diagnostics) { weights[id] = d.weight }
+                let control = ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner, corpusSize: train.count)
+                    .map { train[$0] }
+                let meter = ContributionMeter(start: theta, heldOut: heldOut, control: control, batch: o.inner.batch, seqLen: o.inner.seqLen)
+                var measurements: [String: ContributionMeter.Measurement] = [:]
+                for id in order { if let m = meter?.measure(valid[id] ?? [], assigned: shards[id] ?? []) { measurements[id] = m } }
+                ContributionMeter.updateTrust(&trust, measurements)
+                let copies = ContributionMeter.copies(valid, order: order)
+                let scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
+                // Measured against the round's model, before the outer step moves it.
+                try outer.step(parameters: theta.buffer, aggregatedDelta: result.aggregate)
+                pending += machine.aggregated(round: spec.round, newVersion: UInt64(r), scores: scores, offences: offences, at: clock)
+            } else {
+                pending += machine.aggregated(round: spec.round, newVersion: UInt64(r), scores: [:], offences: offences, at: clock)
+            }
+            var paidAttackers: Int64 = 0, paidHonest: Int64 = 0
+            for action in pending {
+                switch action {
+                case .pay(let runner, _, let amount):
+                    earned[runner, default: 0] += amount
+                    if attackers.contains(runner) { paidAttackers += amount } else { paidHonest += amount }
+                case .slash(let runner, _, let amount, _):
+                    slashed[runner, default: 0] += amount
+                case .ban(let runner, _):
+                    banned.insert(runner)
+                default:
+                    break
+                }
+            }
+            pending = []
+            let record = RoundRecord(round: r, heldOutLoss: evalLoss(theta), tokens: tokens, uploadBytes: uploadBytes,
+                                     accepted: valid.count, refused: received.count - valid.count,
+                                     paidToAttackers: paidAttackers, paidToHonest: paidHonest)
+            records.append(record)
+            progress?(record)
+        }
+        let description = "\(o.runners.count) runners (\(attackers.count) \(o.runners.first { $0 != .honest }?.description ?? "none")), "
+            + "\(o.rounds) rounds of \(o.inner.steps) steps × \(o.inner.batch) × \(o.inner.seqLen), \(o.aggregator.rawValue), "
+            + (o.compressInt8 ? "int8 uploads" : "fp32 uploads")
+        return Report(options: description, initialLoss: initial, rounds: records, earned: earned, attackers: attackers,
+                      banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began))
+    }
+
+    /// The seed a runner's inner loop uses in a round: public, so audits can re-execute it.
+    static func runSeed(_ spec: RoundSpec, _ runner: String) -> UInt64 {
+        spec.seed ^ UInt64(truncatingIfNeeded: runner.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })
+    }
+
+    static func relativeDistance(_ a: [Float], _ b: [Float]) -> Float {
+        guard a.count == b.count, !a.isEmpty else { return .infinity }
+        var diff: Float = 0, norm: Float = 0
+        for i in 0..<a.count {
+            let d = a[i] - b[i]
+            diff += d * d
+            norm += a[i] * a[i]
+        }
+        return (diff / max(norm, 1e-30)).squareRoot()
+    }
+
+    static func aggregator(_ choice: AggregatorChoice) throws -> any RobustAggregator {
+        switch choice {
+        case .centeredClip: try CenteredClipAggregator()
+        case .trimmedMean: try TrimmedMeanAggregator(trimFraction: 0.25)
+        case .mean: MeanAggregator()
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Aggregation
+import ArgumentParser
+import Foundation
+import ModelTraining
+import NeuralCore
+import QuestModel
+import Swarm
+import Tokenizer
+
+/// `purr swarm simulate`: AI-runner training in one process, for the experiments of docs/distributed.md.
+struct SwarmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swarm", abstract: "AI-runner training experiments.", subcommands: [Simulate.self])
+
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run DiLoCo rounds with honest and attacking runners in one process; print loss, bytes and PUR paid.")
+
+        @Option(help: "Runners in all.")
+        var runners = 8
+
+        @Option(help: "How many of them attack.")
+        var attackers = 0
+
+        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan.")
+        var attack = "signflip"
+
+        @Option(help: "Rounds.")
+        var rounds = 10
+
+        @Option(help: "Local AdamW steps per round (H).")
+        var steps = 20
+
+        @Option(help: "Sequences per local step.")
+        var batch = 4
+
+        @Option(help: "Sequence length.")
+        var seqLen = 128
+
+        @Option(help: "Corpus samples assigned to each runner per round.")
+        var samples = 64
+
+        @Option(help: "centeredClip, trimmedMean or mean.")
+        var aggregator = "centeredClip"
+
+        @Option(help: "Model width (a small Llama with the shipped tokenizer's vocabulary).")
+        var dim = 64
+
+        @Option(help: "Layers.")
+        var layers = 2
+
+        @Option(help: "Inner learning rate.")
+        var learningRate: Float = 1e-3
+
+        @Flag(help: "Upload fp32 instead of int8 with error feedback.")
+        var fp32 = false
+
+        @Option(help: "Corpus directory.")
+        var corpus = "quests"
+
+        @Option(help: "Tokenizer (tokenizer.json).")
+        var tokenizer = "assets/models/quest/tokenizer.json"
+
+        @Option(help: "Seed.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Write the report as JSON here.")
+        var json: String?
+
+        func run() throws {
+            guard runners > 0, attackers >= 0, attackers < runners, rounds > 0, steps > 0 else {
+                throw ValidationError("need runners > attackers ≥ 0, rounds > 0, steps > 0")
+            }
+            guard let choice = SwarmSimulation.AggregatorChoice(rawValue: aggregator) else {
+                throw ValidationError("--aggregator must be centeredClip, trimmedMean or mean")
+            }
+            let bad: Attack
+            do { bad = try Attack(parsing: attack) } catch { throw ValidationError("--attack: \(error)") }
+            let tok: BPETokenizer
+            do { tok = try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizer)) } catch { throw ValidationError("--tokenizer: \(error)") }
+            let (trainText, heldOutText): ([String], [String])
+            do { (trainText, heldOutText) = try QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) } catch {
+                throw ValidationError("--corpus: \(error)")
+            }
+            BLASRuntime.selectKernels()
+            let config = LlamaConfig(dim: dim, hidden: dim * 8 / 3 / 4 * 4, layers: layers, heads: max(1, dim / 32), kvHeads: max(1, dim / 64),
+                                     vocab: tok.vocabSize, seqLen: seqLen)
+            var inner = InnerLoop.Settings(steps: steps, batch: batch, seqLen: seqLen)
+            inner.learningRate = learningRate
+            let behaviours = Array(repeating: SwarmSimulation.Behaviour.honest, count: runners - attackers)
+                + Array(repeating: .attack(bad), count: attackers)
+            var options = SwarmSimulation.Options(model: config, runners: behaviours, rounds: rounds, inner: inner, samplesPerRunner: samples)
+            options.aggregator = choice
+            options.compressInt8 = !fp32
+            options.seed = seed
+            let sim = SwarmSimulation(options: options, train: QuestTrainer.encode(trainText, tok),
+                                      heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok))
+            print("model: \(config)")
+            print("round  held-out loss  tokens   upload bytes  accepted  refused  paid honest  paid attackers")
+            let report = try sim.run { r in
+                print(String(format: "%5d  %13.4f  %6d  %12d  %8d  %7d  %11lld  %14lld", r.round, r.heldOutLoss, r.tokens, r.uploadBytes,
+                             r.accepted, r.refused, r.paidToHonest, r.paidToAttackers))
+            }
+            let fp32Bytes = config.parameterCount * 4 * runners
+            print(String(format: "initial loss %.4f, final %.4f; attackers' share of PUR %.4f%%; %.1f s", report.initialLoss, report.finalLoss,
+                         report.attackerShare * 100, report.seconds))
+            if let first = report.rounds.first {
+                print(String(format: "upload per round %d bytes vs %d fp32: %.2fx smaller", first.uploadBytes, fp32Bytes,
+                             Double(fp32Bytes) / Double(max(1, first.uploadBytes))))
+            }
+            print("banned: \(report.banned.sorted()); slashed: \(report.slashed.sorted { $0.key < $1.key })")
+            if let json {
+                let out: [String: Any] = [
+                    "options": report.options, "initialLoss": Double(report.initialLoss), "finalLoss": Double(report.finalLoss),
+                    "attackerShare": report.attackerShare, "seconds": report.seconds,
+                    "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
+                                                   "uploadBytes": $0.uploadBytes, "paidToAttackers": $0.paidToAttackers] },
+                ]
+                try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: json))
+            }
+        }
+    }
+}

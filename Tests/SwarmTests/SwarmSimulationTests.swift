@@ -1,0 +1,65 @@
+import Aggregation
+import ModelTraining
+import NeuralCore
+import Testing
+@testable import Swarm
+
+@Suite struct SwarmSimulationTests {
+    static let config = LlamaConfig(dim: 32, hidden: 64, layers: 2, heads: 4, kvHeads: 2, vocab: 40, seqLen: 16)
+
+    /// A small learnable language: each sample counts up in a stride that depends on it.
+    static func samples(_ count: Int, seed: Int) -> [[Int32]] {
+        (0..<count).map { i in
+            let stride = Int32(1 + (i + seed) % 5)
+            return (0..<40).map { j in Int32((Int32(i * 7 + seed) + Int32(j) * stride) % 37) + 1 }
+        }
+    }
+
+    static func options(_ runners: [SwarmSimulation.Behaviour], rounds: Int = 3) -> SwarmSimulation.Options {
+        var inner = InnerLoop.Settings(steps: 6, batch: 4, seqLen: 16)
+        inner.learningRate = 3e-3
+        var o = SwarmSimulation.Options(model: config, runners: runners, rounds: rounds, inner: inner, samplesPerRunner: 24)
+        o.auditFraction = 0.5
+        o.emissionPerRound = 1_000_000
+        return o
+    }
+
+    static func run(_ runners: [SwarmSimulation.Behaviour], rounds: Int = 3) throws -> SwarmSimulation.Report {
+        try SwarmSimulation(options: options(runners, rounds: rounds), train: samples(400, seed: 0), heldOut: samples(40, seed: 1_000)).run()
+    }
+
+    @Test("Honest runners lower the held-out loss round after round, and every round's emission is paid to them")
+    func clean() throws {
+        let report = try Self.run(Array(repeating: .honest, count: 4))
+        #expect(report.finalLoss < report.initialLoss - 0.2, "\(report.initialLoss) -> \(report.finalLoss)")
+        #expect(report.rounds.allSatisfy { $0.refused == 0 && $0.paidToHonest == 1_000_000 })
+        #expect(report.totalPaid == 3_000_000)
+        #expect(report.rounds.allSatisfy { $0.uploadBytes > 0 && $0.uploadBytes < 4 * 11_000 * 4 })
+    }
+
+    @Test("Sign-flipping and scaling attackers are paid nothing and the model still learns", arguments: ["signflip", "scale:10"])
+    func byzantine(_ attack: String) throws {
+        let bad = SwarmSimulation.Behaviour.attack(try Attack(parsing: attack))
+        let report = try Self.run(Array(repeating: .honest, count: 5) + Array(repeating: bad, count: 2))
+        #expect(report.attackerShare < 0.01, "attackers got \(report.attackerShare)")
+        #expect(report.finalLoss < report.initialLoss - 0.1, "\(report.initialLoss) -> \(report.finalLoss)")
+        #expect(report.totalPaid > 0)
+    }
+
+    @Test("Zero (free-riding) and copied updates earn nothing", arguments: ["zeros", "copy"])
+    func freeriders(_ attack: String) throws {
+        let bad = SwarmSimulation.Behaviour.attack(try Attack(parsing: attack))
+        let report = try Self.run(Array(repeating: .honest, count: 4) + Array(repeating: bad, count: 2))
+        #expect(report.attackerShare < 0.01, "attackers got \(report.attackerShare)")
+    }
+
+    @Test("NaN updates are refused, their senders slashed and then banned")
+    func nan() throws {
+        let report = try Self.run(Array(repeating: .honest, count: 3) + [.attack(.nan)], rounds: 3)
+        #expect(report.rounds.allSatisfy { $0.refused <= 1 })
+        let attacker = try #require(report.attackers.first)
+        #expect((report.slashed[attacker] ?? 0) > 0)
+        #expect(report.banned.contains(attacker))
+        #expect((report.earned[attacker] ?? 0) == 0)
+    }
+}

@@ -14,7 +14,8 @@ import NeuralCore
 /// One round's own-versus-random test is noisy once the model generalises, so it feeds a trust
 /// value per runner, an exponential moving average of the pass/fail indicator (Templar smooths
 /// it the same way): a runner that keeps sending stale or copied work loses its trust within a
-/// few rounds, an honest one that fails once by chance barely notices.
+/// few rounds, an honest one that fails once by chance barely notices. A runner that never
+/// trained on its assignment never has any trust.
 ///
 /// The score in [0, 1] is heldOutGain relative to the round's best, times the aggregator's
 /// weight for the update (CenteredClip's clipping weight), times the runner's trust; 0 when
@@ -63,10 +64,11 @@ public struct ContributionMeter {
         return m.heldOutGain.isFinite && m.assignedGain.isFinite && m.controlGain.isFinite ? m : nil
     }
 
-    /// Trust in each runner's work: `t ← 0.7·t + 0.3·[trained on its assignment]`, from 1.
+    /// Trust in each runner's work: `t ← 0.7·t + 0.3·[trained on its assignment]`, from 0: trust is
+    /// earned by training on the assignment, so an attacker who never does earns nothing even early.
     public static func updateTrust(_ trust: inout [String: Double], _ measurements: [String: Measurement]) {
         for (runner, m) in measurements {
-            trust[runner] = 0.7 * (trust[runner] ?? 1) + 0.3 * (m.trainedOnAssignment ? 1 : 0)
+            trust[runner] = 0.7 * (trust[runner] ?? 0) + 0.3 * (m.trainedOnAssignment ? 1 : 0)
         }
     }
 

@@ -7,11 +7,16 @@ import Testing
 @Suite struct SwarmSimulationTests {
     static let config = LlamaConfig(dim: 32, hidden: 64, layers: 2, heads: 4, kvHeads: 2, vocab: 40, seqLen: 16)
 
-    /// A small learnable language: each sample counts up in a stride that depends on it.
+    /// A small language with something to generalise and something to memorise: each sample
+    /// counts up in a stride that depends on it (learnable from any shard), then has a tail of
+    /// its own random tokens (learnable only by training on it), so that training on one's
+    /// assignment shows, as it does on the real corpus.
     static func samples(_ count: Int, seed: Int) -> [[Int32]] {
-        (0..<count).map { i in
+        var rng = Xoshiro256StarStar(seed: UInt64(seed + 1))
+        return (0..<count).map { i in
             let stride = Int32(1 + (i + seed) % 5)
-            return (0..<40).map { j in Int32((Int32(i * 7 + seed) + Int32(j) * stride) % 37) + 1 }
+            let counting = (0..<24).map { j in Int32((Int32(i * 7 + seed) + Int32(j) * stride) % 37) + 1 }
+            return counting + (0..<16).map { _ in Int32(rng.next() % 37) + 1 }
         }
     }
 
@@ -37,7 +42,7 @@ import Testing
         #expect(report.rounds.allSatisfy { $0.uploadBytes > 0 && $0.uploadBytes < 4 * 11_000 * 4 })
     }
 
-    @Test("Sign-flipping and scaling attackers are paid nothing and the model still learns", arguments: ["signflip", "scale:10"])
+    @Test("Sign-flipping, scaling, ALIE and random attackers are paid nothing and the model still learns", arguments: ["signflip", "scale:10", "alie", "random"])
     func byzantine(_ attack: String) throws {
         let bad = SwarmSimulation.Behaviour.attack(try Attack(parsing: attack))
         let report = try Self.run(Array(repeating: .honest, count: 5) + Array(repeating: bad, count: 2))

@@ -35,8 +35,11 @@ public struct SwarmSimulation {
         public var samplesPerRunner: Int
         public var aggregator: AggregatorChoice = .centeredClip
         public var compressInt8 = true
-        /// Share of delivered updates re-executed from their seeds each round.
+        /// Share of delivered updates re-executed from their seeds each round; runners whose trust
+        /// is below `auditUntilTrust` (new ones, and any that stopped passing the own-shard test)
+        /// are re-executed every round.
         public var auditFraction = 0.25
+        public var auditUntilTrust = 0.5
         /// Relative L2 distance between a re-executed and a received update that still passes.
         public var auditTolerance: Float = 0.25
         public var outer = OuterNesterov.Configuration()
@@ -186,7 +189,8 @@ public struct SwarmSimulation {
                     offences[id] = "\(error.code): \(error.message)"
                 }
             }
-            for id in valid.keys.sorted() where Double.random(in: 0..<1, using: &auditRNG) < o.auditFraction {
+            for id in valid.keys.sorted()
+            where (trust[id] ?? 0) < o.auditUntilTrust || Double.random(in: 0..<1, using: &auditRNG) < o.auditFraction {
                 let redo = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id))
                 if Self.relativeDistance(redo.delta, valid[id] ?? []) > o.auditTolerance {
                     offences[id] = "re-execution of its assignment does not reproduce its update"

@@ -97,6 +97,8 @@ public final class QuestTrainer {
         var step: Int
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // A resumed run with no steps left only evaluates: it has no training loss to report.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 
         if resume {
             guard fm.fileExists(atPath: path(Self.checkpointFile)) else {

@@ -4,6 +4,12 @@ import Foundation
 public struct NFTLore: Hashable, Sendable {
     public let name: String
     public let description: String
+
+    /// A name and description from any writer (the template writer or the quest model).
+    public init(name: String, description: String) {
+        self.name = name
+        self.description = description
+    }
 }
 
 /// Writes names and lore from templates until the model writes them: deterministic in the seed,

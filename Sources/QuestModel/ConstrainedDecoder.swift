@@ -13,10 +13,14 @@ public struct ConstrainedDecodingError: Error, Hashable, Sendable, CustomStringC
     public var description: String { "token \(token): \(reason) [\(code.rawValue)]" }
 }
 
-/// Grammar-constrained decoding of one quest: which tokens may come next, and taking one.
+/// Grammar-constrained decoding of one quest.
+public typealias ConstrainedDecoder = GrammarDecoder<QuestGrammar>
+
+/// Grammar-constrained decoding of one text: which tokens may come next, and taking one.
 ///
 /// A value type with no I/O, so a batched server step can keep one per stream, ask each
-/// for its mask, sample, and advance them all.
+/// for its mask, sample, and advance them all. Any `ByteGrammar` drives it: quests
+/// (`ConstrainedDecoder`) and NFT lore (`GrammarDecoder<NFTLoreGrammar>`).
 ///
 /// ```swift
 /// var decoder = ConstrainedDecoder(grammar: grammar, vocabulary: vocabulary)
@@ -27,14 +31,14 @@ public struct ConstrainedDecodingError: Error, Hashable, Sendable, CustomStringC
 /// }
 /// let document = try QuestDocument.parse(decoder.text, lexicon: lexicon)
 /// ```
-public struct ConstrainedDecoder: Sendable {
-    public let grammar: QuestGrammar
+public struct GrammarDecoder<Grammar: ByteGrammar>: Sendable {
+    public let grammar: Grammar
     public let vocabulary: TokenVocabulary
-    public private(set) var state: QuestGrammar.State
+    public private(set) var state: Grammar.State
     /// Every byte accepted so far, prompt included.
     public private(set) var bytes: [UInt8] = []
 
-    public init(grammar: QuestGrammar, vocabulary: TokenVocabulary) {
+    public init(grammar: Grammar, vocabulary: TokenVocabulary) {
         self.grammar = grammar
         self.vocabulary = vocabulary
         state = grammar.start
@@ -45,9 +49,9 @@ public struct ConstrainedDecoder: Sendable {
     /// The text so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// The tokens whose bytes the grammar accepts now; empty once the quest is complete.
+    /// The tokens whose bytes the grammar accepts now; empty once the text is complete.
     public func allowedTokens() -> GrammarMask {
-        vocabulary.allowedTokens(grammar: grammar, state: state)
+        grammar.allowedTokens(state, vocabulary: vocabulary)
     }
 
     /// Takes a token: all of its bytes, or none of them.
@@ -67,7 +71,7 @@ public struct ConstrainedDecoder: Sendable {
     /// Takes bytes (a prompt, say): all of them, or none.
     public mutating func advance(bytes newBytes: [UInt8]) throws(ConstrainedDecodingError) {
         guard !state.isComplete else {
-            throw ConstrainedDecodingError(code: .alreadyComplete, token: -1, reason: "the quest is already complete")
+            throw ConstrainedDecodingError(code: .alreadyComplete, token: -1, reason: "the text is already complete")
         }
         var next = state
         for (offset, byte) in newBytes.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import NFTArt
 import Quests
 import World
 
@@ -17,12 +18,13 @@ public struct QuestCorpusError: Error, Hashable, Sendable, CustomStringConvertib
     public var description: String { "\(file): \(reason) [\(code.rawValue)]" }
 }
 
-/// The quest model's training corpus (quests/): samples in the spec language, built
-/// from the phrasebook and the world, each checked by the grammar, resolved and passed
-/// through `QuestValidator` before it is kept.
+/// The quest model's training corpus (quests/): quests in the spec language, built from
+/// the phrasebook and the world, each checked by the grammar, resolved and passed through
+/// `QuestValidator` before it is kept; and, with a parts catalogue, NFT lore samples
+/// (`<nft>` … `</nft>`) after every third quest, each checked by its own `NFTLoreGrammar`.
 ///
 /// ```swift
-/// let corpus = try QuestCorpus.build(world: world, count: 6_000, seed: 1, heldOutFraction: 0.05)
+/// let corpus = try QuestCorpus.build(world: world, count: 6_000, seed: 1, heldOutFraction: 0.05, catalog: catalog)
 /// try QuestCorpus.write(corpus, to: URL(fileURLWithPath: "quests"))
 /// ```
 /// The format and the rebuild command are in quests/README.md.
@@ -31,41 +33,87 @@ public enum QuestCorpus {
     public static let defaultSeed: UInt64 = 1
     public static let defaultCount = 6_000
     public static let defaultHeldOutFraction = 0.05
+    /// One NFT lore sample follows every this many quests.
+    public static let nftInterval = 3
     public static let trainFile = "train.txt"
     public static let heldOutFile = "heldout.txt"
 
     /// The moment every sample is checked against (weather and game hours): 2025-02-01T00:00:00Z.
     public static let referenceDate = Date(timeIntervalSince1970: 1_738_368_000)
 
-    /// Builds `count` distinct samples, deterministic from `seed`.
+    /// Builds `count` distinct quest samples, deterministic from `seed`, and with a
+    /// `catalog` one NFT lore sample after every `nftInterval`-th quest (`count / 3` in all).
     ///
-    /// Sample `i` depends only on the seed, `i` and the samples before it, so a smaller
-    /// build is a prefix of a larger one. Whether it is held out depends only on the seed
-    /// and `i`.
+    /// Quest `i` depends only on the seed, `i` and the samples before it, so a smaller
+    /// build is a prefix of a larger one, and the quests do not depend on the catalogue.
+    /// Whether a sample is held out depends only on the seed and its index (quest `i` or
+    /// NFT sample `j`), never on its text.
     /// - Throws: `QuestGrammarError` when the world cannot carry the grammar.
     public static func build(
-        world: World, count: Int = defaultCount, seed: UInt64 = defaultSeed, heldOutFraction: Double = defaultHeldOutFraction
+        world: World, count: Int = defaultCount, seed: UInt64 = defaultSeed, heldOutFraction: Double = defaultHeldOutFraction,
+        catalog: NFTPartsCatalog? = nil
     ) throws(QuestGrammarError) -> (train: [String], heldOut: [String]) {
         let lexicon = try QuestLexicon(world: world)
         var train: [String] = []
         var heldOut: [String] = []
         var seen = Set<String>()
+        func keep(_ text: String, heldOutDraw: SplitMix64) {
+            var split = heldOutDraw
+            if split.nextUnit() < heldOutFraction {
+                heldOut.append(text)
+            } else {
+                train.append(text)
+            }
+        }
         for index in 0..<max(0, count) {
             var attempt: UInt64 = 0
             while attempt < 1_000 {
                 defer { attempt += 1 }
                 guard let text = sample(lexicon: lexicon, seed: seed, index: UInt64(index), attempt: attempt),
                       seen.insert(text).inserted else { continue }
-                var split = SplitMix64(mixing: seed, UInt64(index), 0x4845_4c44_4f55_54)
-                if split.nextUnit() < heldOutFraction {
-                    heldOut.append(text)
-                } else {
-                    train.append(text)
-                }
+                keep(text, heldOutDraw: SplitMix64(mixing: seed, UInt64(index), 0x4845_4c44_4f55_54))
+                break
+            }
+            guard let catalog, (index + 1) % nftInterval == 0 else { continue }
+            let nftIndex = UInt64((index + 1) / nftInterval - 1)
+            for attempt in UInt64(0)..<1_000 {
+                guard let text = nftSample(world: world, catalog: catalog, seed: seed, index: nftIndex, attempt: attempt),
+                      seen.insert(text).inserted else { continue }
+                keep(text, heldOutDraw: SplitMix64(mixing: seed, nftIndex, nftHeldOutSalt))
                 break
             }
         }
         return (train, heldOut)
+    }
+
+    /// Mixed into the held-out draw of NFT sample `j` ("NFTHELD"), so it is independent of quest `j`'s.
+    static let nftHeldOutSalt: UInt64 = 0x4e46_5448_454c_44
+
+    /// Mixed into the writer's seed of NFT samples ("NFTLORE").
+    static let nftWriterSalt: UInt64 = 0x4e46_544c_4f52_45
+
+    /// One checked NFT lore sample, or nil when this attempt's dice gave something unusable.
+    static func nftSample(world: World, catalog: NFTPartsCatalog, seed: UInt64, index: UInt64, attempt: UInt64) -> String? {
+        var writer = NFTLoreCorpusWriter(world: world, catalog: catalog, rng: SplitMix64(mixing: seed, index, attempt, nftWriterSalt))
+        guard let document = writer.write() else { return nil }
+        let text = document.text
+        guard (try? checkNFT(text, world: world, catalog: catalog)) != nil else { return nil }
+        return text
+    }
+
+    /// Whether a corpus sample is NFT lore (`<nft>` … `</nft>`) rather than a quest.
+    public static func isNFTSample(_ text: String) -> Bool { text.hasPrefix(NFTLoreDocument.headerKeyword + " ") }
+
+    /// Checks an NFT lore sample as every corpus sample is checked: its ids exist (the region,
+    /// a point of interest of that region, the parts in the catalogue), it passes the grammar
+    /// of its own header (references and required mentions included), and its rendered name
+    /// and lore pass `NFTMetadata.validate`.
+    /// - Returns: the sample and its rendered name and lore.
+    /// - Throws: `NFTLoreParseError` or `NFTLoreGrammarError` saying what is wrong.
+    @discardableResult
+    public static func checkNFT(_ text: String, world: World, catalog: NFTPartsCatalog) throws -> (document: NFTLoreDocument, lore: NFTLore) {
+        let grammar = try NFTLoreGrammar(document: try NFTLoreDocument.parse(text), world: world, catalog: catalog)
+        return try NFTLoreDocument.parse(text, grammar: grammar)
     }
 
     /// One checked sample, or nil when this attempt's dice gave something unusable.
@@ -95,26 +143,32 @@ public enum QuestCorpus {
         samples.isEmpty ? "" : samples.joined(separator: "\n\n") + "\n"
     }
 
-    /// Splits a corpus file back into samples: every `<quest>` line up to its `</quest>` line.
+    /// Splits a corpus file back into samples: every `<quest>` line up to its `</quest>` line,
+    /// every `<nft>` line up to its `</nft>` line.
     /// - Throws: `QuestCorpusError.malformedFile` for text outside a sample or a sample left open.
     public static func samples(inFile text: String, name: String = "<memory>") throws(QuestCorpusError) -> [String] {
         var samples: [String] = []
         var current: [Substring] = []
+        var closing = ""
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if current.isEmpty {
                 if line.isEmpty { continue }
-                guard line.hasPrefix("<quest>") else {
-                    throw QuestCorpusError(code: .malformedFile, file: name, reason: "line \(number + 1) is outside any <quest> sample")
+                if line.hasPrefix("<quest>") {
+                    closing = "</quest>"
+                } else if line.hasPrefix(NFTLoreDocument.headerKeyword + " ") {
+                    closing = NFTLoreDocument.closingLine
+                } else {
+                    throw QuestCorpusError(code: .malformedFile, file: name, reason: "line \(number + 1) is outside any <quest> or <nft> sample")
                 }
             }
             current.append(line)
-            if line == "</quest>" {
+            if line == closing {
                 samples.append(current.joined(separator: "\n"))
                 current = []
             }
         }
         guard current.isEmpty else {
-            throw QuestCorpusError(code: .malformedFile, file: name, reason: "the last sample has no </quest> line")
+            throw QuestCorpusError(code: .malformedFile, file: name, reason: "the last sample has no \(closing) line")
         }
         return samples
     }

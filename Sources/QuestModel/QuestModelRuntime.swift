@@ -4,8 +4,8 @@ import Quests
 import Tokenizer
 import World
 
-/// Generates quests with the trained model: one `InferenceSession` serves many requests at
-/// once. Each step is one batched forward pass over every unfinished quest; each row's
+/// Generates quests, and NFT names and lore, with the trained model: one `InferenceSession`
+/// serves many requests at once. Each step is one batched forward pass over every unfinished quest; each row's
 /// logits are masked by that quest's grammar state and sampled with its own seeded
 /// `Sampler`; a finished text is parsed, resolved and validated, and a refused one is
 /// retried with the next seed in the same stream while the others go on.
@@ -58,15 +58,23 @@ public final class QuestModelRuntime {
         self.promptPrefix = promptPrefix ?? tokenizer.id(of: BPETokenizer.bosToken).map { [$0] } ?? []
     }
 
-    /// One quest being written in one stream of the session.
-    private struct Stream {
-        let request: Int
-        let grammar: QuestGrammar
+    /// One text to write: its grammar, its prompt, the seeds of its attempts, and what turns
+    /// a finished text into the caller's output (throwing to ask for another attempt).
+    private struct DecodingJob<Grammar: ByteGrammar, Output> {
+        let grammar: Grammar
         let prompt: [UInt8]
+        let seeds: SplitMix64
+        let accept: (_ text: String, _ attempts: Int, _ failures: [String], _ sampledTokens: Int) throws -> Output
+    }
+
+    /// One text being written in one stream of the session.
+    private struct Stream<Grammar: ByteGrammar, Output> {
+        let request: Int
+        let job: DecodingJob<Grammar, Output>
         var seeds: SplitMix64
         var attempt = 0
         var failures: [String] = []
-        var decoder: ConstrainedDecoder
+        var decoder: GrammarDecoder<Grammar>
         var sampler: Sampler
         var tokens = 0
         /// The token to feed at the next batched step.
@@ -84,9 +92,62 @@ public final class QuestModelRuntime {
     /// finishes takes the next waiting request.
     /// - Returns: one result per request, in order.
     public func generate(_ requests: [QuestRequestContext]) -> [Result<QuestModelOutput, QuestModelError>] {
-        var results = [Result<QuestModelOutput, QuestModelError>?](repeating: nil, count: requests.count)
-        var waiting = requests.indices.makeIterator()
-        var streams = [Stream?](repeating: nil, count: session.maxStreams)
+        decode(count: requests.count, noun: "quest") { (index: Int) throws(QuestModelError) -> DecodingJob<QuestGrammar, QuestModelOutput> in
+            let request = requests[index]
+            let lexicon = try QuestModelGenerator.lexicon(self.lexicon, for: request.world)
+            let grammar = try QuestModelGenerator.grammar(lexicon: lexicon, request: request)
+            let bufferSeconds = self.bufferSeconds
+            let horizon = self.horizon
+            return DecodingJob(
+                grammar: grammar, prompt: QuestModelGenerator.prompt(grammar), seeds: QuestModelGenerator.attemptSeeds(request)
+            ) { text, attempts, failures, tokens in
+                let (document, spec) = try QuestModelGenerator.accept(
+                    text, grammar: grammar, request: request, bufferSeconds: bufferSeconds, horizon: horizon)
+                return QuestModelOutput(
+                    spec: spec, document: document, text: text, attempts: attempts, failures: failures,
+                    sampledTokens: tokens, samplerOverrides: 0)
+            }
+        }
+    }
+
+    /// Writes a name and lore for each NFT, batched and retried exactly as quests are: the
+    /// request's header is the prompt, every token is masked by its `NFTLoreGrammar` (so the
+    /// lore refers to the place and the coat, as `{id}`), the references are rendered, and the
+    /// result passes `NFTMetadata.validate(name:description:)`. Requests name places of
+    /// `lexicon.world`.
+    ///
+    /// ```swift
+    /// let request = NFTLoreRequest(region: "whiskerwood", pointOfInterest: "owlbane-tower", parts: parts, seed: seed)
+    /// let lore = try runtime.generateLore([request])[0].get().lore   // NFTLore(name:description:)
+    /// ```
+    /// - Returns: one result per request, in order; `QuestModelError.badRequest` for an unknown
+    ///   region or place or a malformed part id, `.attemptsExhausted` when no attempt gave valid text.
+    public func generateLore(_ requests: [NFTLoreRequest]) -> [Result<NFTLoreOutput, QuestModelError>] {
+        let world = lexicon.world
+        return decode(count: requests.count, noun: "NFT lore") { (index: Int) throws(QuestModelError) -> DecodingJob<NFTLoreGrammar, NFTLoreOutput> in
+            let request = requests[index]
+            let grammar: NFTLoreGrammar
+            do {
+                grammar = try NFTLoreGrammar(request: request, world: world)
+            } catch {
+                throw QuestModelError(code: .badRequest, reason: "\(error)")
+            }
+            return DecodingJob(grammar: grammar, prompt: grammar.prompt, seeds: request.attemptSeeds) { text, attempts, failures, tokens in
+                let (document, lore) = try NFTLoreDocument.parse(text, grammar: grammar)
+                return NFTLoreOutput(
+                    lore: lore, document: document, text: text, attempts: attempts, failures: failures, sampledTokens: tokens)
+            }
+        }
+    }
+
+    /// The batched loop every kind of text shares: fills the session's streams with jobs,
+    /// steps them together, masks and samples each row, and settles or retries each text.
+    private func decode<Grammar: ByteGrammar, Output>(
+        count: Int, noun: String, job makeJob: (Int) throws(QuestModelError) -> DecodingJob<Grammar, Output>
+    ) -> [Result<Output, QuestModelError>] {
+        var results = [Result<Output, QuestModelError>?](repeating: nil, count: count)
+        var waiting = (0..<count).makeIterator()
+        var streams = [Stream<Grammar, Output>?](repeating: nil, count: session.maxStreams)
         let vocab = session.config.vocab
 
         /// Starts attempts in `slot` until one is under way (or the request is settled).
@@ -95,22 +156,22 @@ public final class QuestModelRuntime {
                 guard stream.attempt < max(1, maxAttempts) else {
                     results[stream.request] = .failure(QuestModelError(
                         code: .attemptsExhausted,
-                        reason: "no valid quest in \(maxAttempts) attempts; last: \(stream.failures.last ?? "none")"))
+                        reason: "no valid \(noun) in \(maxAttempts) attempts; last: \(stream.failures.last ?? "none")"))
                     streams[slot] = nil
                     return
                 }
                 stream.attempt += 1
                 let seed = stream.seeds.next()
-                stream.decoder = ConstrainedDecoder(grammar: stream.grammar, vocabulary: vocabulary)
+                stream.decoder = GrammarDecoder(grammar: stream.job.grammar, vocabulary: vocabulary)
                 stream.sampler = Sampler(vocab: vocab, parameters: sampling, seed: seed)
                 stream.tokens = 0
                 let next: Next
                 do {
-                    try stream.decoder.advance(bytes: stream.prompt)
+                    try stream.decoder.advance(bytes: stream.job.prompt)
                     try session.reset(stream: slot)
-                    let prompt = promptPrefix + tokenizer.encode(String(decoding: stream.prompt, as: UTF8.self))
+                    let prompt = promptPrefix + tokenizer.encode(String(decoding: stream.job.prompt, as: UTF8.self))
                     let logits = try session.prefill(stream: slot, tokens: prompt)
-                    next = advance(&stream, slot: slot, logits: logits)
+                    next = advance(&stream.decoder, tokens: &stream.tokens, sampler: &stream.sampler, slot: slot, logits: logits)
                 } catch {
                     next = .failed("\(error)")
                 }
@@ -131,13 +192,9 @@ public final class QuestModelRuntime {
         /// Checks a finished text; frees the slot on success, retries on refusal.
         func finish(_ slot: Int) {
             guard let stream = streams[slot] else { return }
-            let request = requests[stream.request]
             do {
-                let (document, spec) = try QuestModelGenerator.accept(
-                    stream.decoder.text, grammar: stream.grammar, request: request, bufferSeconds: bufferSeconds, horizon: horizon)
-                results[stream.request] = .success(QuestModelOutput(
-                    spec: spec, document: document, text: stream.decoder.text, attempts: stream.attempt,
-                    failures: stream.failures, sampledTokens: stream.tokens, samplerOverrides: 0))
+                let output = try stream.job.accept(stream.decoder.text, stream.attempt, stream.failures, stream.tokens)
+                results[stream.request] = .success(output)
                 streams[slot] = nil
             } catch {
                 streams[slot]?.failures.append("attempt \(stream.attempt): \(error)")
@@ -148,14 +205,11 @@ public final class QuestModelRuntime {
         func refill() {
             for slot in streams.indices where streams[slot] == nil {
                 guard let index = waiting.next() else { return }
-                let request = requests[index]
                 do {
-                    let lexicon = try QuestModelGenerator.lexicon(self.lexicon, for: request.world)
-                    let grammar = try QuestModelGenerator.grammar(lexicon: lexicon, request: request)
+                    let job = try makeJob(index)
                     streams[slot] = Stream(
-                        request: index, grammar: grammar, prompt: QuestModelGenerator.prompt(grammar),
-                        seeds: QuestModelGenerator.attemptSeeds(request),
-                        decoder: ConstrainedDecoder(grammar: grammar, vocabulary: vocabulary),
+                        request: index, job: job, seeds: job.seeds,
+                        decoder: GrammarDecoder(grammar: job.grammar, vocabulary: vocabulary),
                         sampler: Sampler(vocab: vocab, parameters: sampling, seed: 0))
                     startAttempt(slot)
                 } catch {
@@ -189,7 +243,9 @@ public final class QuestModelRuntime {
             logits.withUnsafeBufferPointer { all in
                 for (row, slot) in active.enumerated() {
                     guard var stream = streams[slot], let base = all.baseAddress else { continue }
-                    let next = advance(&stream, slot: slot, logits: UnsafeBufferPointer(start: base + row * vocab, count: vocab))
+                    let next = advance(
+                        &stream.decoder, tokens: &stream.tokens, sampler: &stream.sampler, slot: slot,
+                        logits: UnsafeBufferPointer(start: base + row * vocab, count: vocab))
                     streams[slot] = stream
                     switch next {
                     case .feed(let token): streams[slot]?.pending = token
@@ -209,18 +265,20 @@ public final class QuestModelRuntime {
     }
 
     /// Masks one row of logits with the stream's grammar, samples, and takes the token.
-    private func advance(_ stream: inout Stream, slot: Int, logits: UnsafeBufferPointer<Float>) -> Next {
-        let allowed = stream.decoder.allowedTokens()
+    private func advance<Grammar: ByteGrammar>(
+        _ decoder: inout GrammarDecoder<Grammar>, tokens: inout Int, sampler: inout Sampler, slot: Int, logits: UnsafeBufferPointer<Float>
+    ) -> Next {
+        let allowed = decoder.allowedTokens()
         guard allowed.allowedCount > 0 else { return .failed("the grammar allows no token of this vocabulary here") }
         var mask = NeuralCore.TokenMask(vocab: logits.count)
         for token in allowed.allowedTokens { mask.allow(Int32(token)) }
         do {
-            let token = try stream.sampler.sample(logits, mask: mask)
-            try stream.decoder.advance(token: Int(token))
-            stream.tokens += 1
-            if stream.decoder.isComplete { return .finished }
+            let token = try sampler.sample(logits, mask: mask)
+            try decoder.advance(token: Int(token))
+            tokens += 1
+            if decoder.isComplete { return .finished }
             guard session.position(of: slot) < session.maxSeq else {
-                return .failed("the quest outgrew the model's context of \(session.maxSeq) tokens")
+                return .failed("the text outgrew the model's context of \(session.maxSeq) tokens")
             }
             return .feed(token)
         } catch {

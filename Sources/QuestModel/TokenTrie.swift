@@ -46,11 +46,12 @@ struct TokenTrie: Sendable {
     ///
     /// The hot loop of constrained decoding: depth first, copying the small state once
     /// per edge tried and abandoning a subtree at its first refused byte.
-    func collect(grammar: QuestGrammar, state: QuestGrammar.State, into mask: inout GrammarMask) {
+    /// Generic so each grammar gets its own specialised copy of the walk.
+    func collect<Grammar: ByteGrammar>(grammar: Grammar, state: Grammar.State, into mask: inout GrammarMask) {
         collect(node: 0, state: state, grammar: grammar, into: &mask)
     }
 
-    private func collect(node: Int, state: QuestGrammar.State, grammar: QuestGrammar, into mask: inout GrammarMask) {
+    private func collect<Grammar: ByteGrammar>(node: Int, state: Grammar.State, grammar: Grammar, into mask: inout GrammarMask) {
         let start = Int(childStart[node])
         let end = start + Int(childCount[node])
         var edge = start

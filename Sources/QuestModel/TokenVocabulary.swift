@@ -71,9 +71,11 @@ public struct TokenVocabulary: Sendable {
         return mask
     }
 
-    /// The same mask by walking the whole trie: the reference the fast path is tested against.
-    public func allowedTokensByTrie(grammar: QuestGrammar, state: QuestGrammar.State) -> GrammarMask {
+    /// The same mask by walking the whole trie: the reference the fast path is tested
+    /// against, and the mask of grammars without a fast path of their own.
+    public func allowedTokensByTrie<Grammar: ByteGrammar>(grammar: Grammar, state: Grammar.State) -> GrammarMask {
         var mask = GrammarMask(vocabularySize: count)
+        guard !state.isComplete else { return mask }
         fullTrie.collect(grammar: grammar, state: state, into: &mask)
         return mask
     }

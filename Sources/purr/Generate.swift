@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NFTArt
 import NeuralCore
 import QuestModel
 import Quests
@@ -48,6 +49,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print summary figures (valid share, distinct-2, novelty, speed) instead of every quest.")
     var stats = false
 
+    @Flag(help: "Write NFT names and lore (drops 1…n placed as the server places them) instead of quests.")
+    var nft = false
+
     func run() throws {
         guard let scope = QuestScope(rawValue: scope) else { throw ValidationError("--scope must be personal or global") }
         guard let format = InferenceSession.WeightFormat(rawValue: weights) else { throw ValidationError("--weights must be int8 or fp32") }
@@ -62,6 +66,10 @@ struct Generate: ParsableCommand {
                                                  sampling: SamplingParameters(temperature: temperature, topP: topP))
         } catch {
             throw ValidationError(error.description)
+        }
+        if nft {
+            try writeLore(world: world, runtime: runtime)
+            return
         }
         let now = QuestCorpus.referenceDate
         let requests = (0..<n).map { i in
@@ -133,11 +141,130 @@ struct Generate: ParsableCommand {
             together.append(contentsOf: Array(repeating: Date().timeIntervalSince(t0) * 1000, count: 8))
             index += 8
         }
-        func pct(_ v: [Double], _ p: Double) -> Double {
-            let s = v.sorted()
-            return s.isEmpty ? 0 : s[min(s.count - 1, Int((p * Double(s.count)).rounded(.up)) - 1)]
-        }
         print(String(format: "latency of one quest alone: p50 %.1f ms, p99 %.1f ms (%d quests)", pct(alone, 0.5), pct(alone, 0.99), alone.count))
         print(String(format: "latency with 8 at once: p50 %.1f ms, p99 %.1f ms (%d groups)", pct(together, 0.5), pct(together, 0.99), together.count / 8))
+    }
+
+    func pct(_ v: [Double], _ p: Double) -> Double {
+        let s = v.sorted()
+        return s.isEmpty ? 0 : s[min(s.count - 1, Int((p * Double(s.count)).rounded(.up)) - 1)]
+    }
+
+    /// `--nft`: names and lore for drops `seed`, `seed + 1`, …, placed and dressed as the server's
+    /// spawner does; with `--stats`, the NFT figures of docs/model.md.
+    func writeLore(world: World, runtime: QuestModelRuntime) throws {
+        let catalog: NFTPartsCatalog
+        do { catalog = try NFTPartsCatalog.loadDefault(root: URL(fileURLWithPath: root)) } catch {
+            throw ValidationError("NFT parts: \(error.description)")
+        }
+        let requests = (0..<n).compactMap { i in NFTLoreRequest(seed: NFTSeed(seed &+ UInt64(i)), world: world, catalog: catalog) }
+        let start = Date()
+        let results = runtime.generateLore(requests)
+        let seconds = Date().timeIntervalSince(start)
+        var valid: [(NFTLoreRequest, NFTLoreOutput)] = []
+        var failures: [String] = []
+        for (request, result) in zip(requests, results) {
+            switch result {
+            case .success(let output):
+                // The runtime already checked it; check again, as a reader of these figures would.
+                do {
+                    try NFTMetadata.validate(name: output.name, description: output.description)
+                    valid.append((request, output))
+                } catch {
+                    failures.append("\(error)")
+                }
+            case .failure(let error): failures.append(error.description)
+            }
+        }
+        func place(_ request: NFTLoreRequest) -> String {
+            request.pointOfInterest.flatMap { world.pointOfInterest(id: $0)?.name } ?? world.region(id: request.region)?.name ?? request.region
+        }
+        if !stats {
+            for (i, (request, output)) in valid.enumerated() {
+                print("#\(i + 1) \(request.header)")
+                print("  \(output.name)")
+                print("  \(output.description)")
+                print("    cat \(output.document.cat)\n    name \(output.document.name)\n    lore \(output.document.lore)")
+            }
+            for f in failures { print("failed: \(f)") }
+            return
+        }
+        var corpusNames = Set<String>()
+        var corpusLore = Set<String>()
+        var corpusSentences = Set<String>()
+        if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
+            for sample in train + heldOut where QuestCorpus.isNFTSample(sample) {
+                guard let (_, rendered) = try? QuestCorpus.checkNFT(sample, world: world, catalog: catalog) else { continue }
+                corpusNames.insert(rendered.name)
+                corpusLore.insert(rendered.description)
+                corpusSentences.formUnion(Self.sentences(rendered.description))
+            }
+        }
+        let names = valid.map(\.1.name)
+        let lore = valid.map(\.1.description)
+        let sentences = lore.flatMap(Self.sentences)
+        var mentioned: [String: (hits: Int, asked: Int)] = [:]
+        for (request, output) in valid {
+            for (field, text) in NFTLoreVocabulary.expectedMentions(parts: request.parts, place: place(request)) {
+                let hit = output.description.lowercased().contains(text.lowercased())
+                mentioned[field, default: (0, 0)].hits += hit ? 1 : 0
+                mentioned[field, default: (0, 0)].asked += 1
+            }
+        }
+        let tokens = valid.reduce(0) { $0 + $1.1.sampledTokens }
+        let attempts = valid.reduce(0) { $0 + $1.1.attempts }
+        let count = Double(max(1, valid.count))
+        print("NFT lore requested: \(requests.count)")
+        print(String(format: "valid (NFTMetadata.validate): %d (%.1f %%)", valid.count, 100 * Double(valid.count) / Double(max(1, requests.count))))
+        print(String(format: "attempts per valid lore: %.3f", Double(attempts) / count))
+        print(String(format: "distinct names: %d of %d; distinct lore: %d", Set(names).count, names.count, Set(lore).count))
+        print(String(format: "names not in the corpus: %d (%.1f %%); lore not in the corpus: %d (%.1f %%)",
+                     names.filter { !corpusNames.contains($0) }.count, 100 * Double(names.filter { !corpusNames.contains($0) }.count) / count,
+                     lore.filter { !corpusLore.contains($0) }.count, 100 * Double(lore.filter { !corpusLore.contains($0) }.count) / count))
+        print(String(format: "sentences not in the corpus: %.1f %% of %d", 100 * Double(sentences.filter { !corpusSentences.contains($0) }.count) / Double(max(1, sentences.count)), sentences.count))
+        print(String(format: "distinct-2 of lore: %.4f; mean length %.0f characters, %.2f sentences",
+                     TextStatistics.distinct2(lore), Double(lore.reduce(0) { $0 + $1.count }) / count, Double(sentences.count) / count))
+        for field in ["place", "coat", "markings", "accessory", "pose"] {
+            guard let m = mentioned[field] else { continue }
+            print(String(format: "lore mentions the %@: %d of %d (%.1f %%)", field, m.hits, m.asked, 100 * Double(m.hits) / Double(max(1, m.asked))))
+        }
+        print(String(format: "time: %.1f s, %.0f sampled tokens/s, %.1f ms per NFT (%d streams)", seconds, Double(tokens) / seconds,
+                     1000 * seconds / Double(max(1, requests.count)), streams))
+        for f in failures.prefix(5) { print("failed: \(f)") }
+        let probes = min(requests.count, 64)
+        var alone: [Double] = []
+        for r in requests.prefix(probes) {
+            let t0 = Date()
+            _ = runtime.generateLore([r])
+            alone.append(Date().timeIntervalSince(t0) * 1000)
+        }
+        var together: [Double] = []
+        var index = 0
+        while index + 8 <= probes {
+            let t0 = Date()
+            _ = runtime.generateLore(Array(requests[index..<index + 8]))
+            together.append(contentsOf: Array(repeating: Date().timeIntervalSince(t0) * 1000, count: 8))
+            index += 8
+        }
+        print(String(format: "latency of one NFT alone: p50 %.1f ms, p99 %.1f ms (%d NFTs)", pct(alone, 0.5), pct(alone, 0.99), alone.count))
+        print(String(format: "latency with 8 at once: p50 %.1f ms, p99 %.1f ms (%d groups)", pct(together, 0.5), pct(together, 0.99), together.count / 8))
+    }
+
+    /// A lore's sentences as the grammar counts them: split after ". ", "! " or "? ".
+    static func sentences(_ lore: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var previous: Character = " "
+        for character in lore {
+            if character == " ", ".!?".contains(previous) {
+                result.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NFTArt
 import NeuralCore
 import QuestModel
 import Testing
@@ -12,7 +13,9 @@ import World
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("purr-corpus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let world = try World.loadDefault(root: root)
-        try QuestCorpus.write(try QuestCorpus.build(world: world, count: 120, seed: 7, heldOutFraction: 0.1), to: dir)
+        // Quests and NFT lore mixed, like the committed corpus.
+        let catalog = try NFTPartsCatalog.loadDefault(root: root)
+        try QuestCorpus.write(try QuestCorpus.build(world: world, count: 120, seed: 7, heldOutFraction: 0.1, catalog: catalog), to: dir)
         return dir
     }
 
@@ -41,6 +44,8 @@ import World
         var losses: [Float] = []
         let summary = try QuestTrainer(config: Self.tinyConfig(steps: 12), corpus: corpus, output: out).run(resume: false) { losses.append($0.loss) }
         #expect(losses.count == 12)
+        // 120 quests and the 40 NFT lore samples written after every third.
+        #expect(summary.trainSamples + summary.heldOutSamples == 160)
         #expect(summary.finalLoss < losses[0])
         #expect(summary.heldOutLoss.isFinite)
         let (config, params) = try ModelFiles.load(from: out.path)
@@ -65,6 +70,20 @@ import World
         #expect(throws: Stop.self) { _ = try firstHalf.run(resume: false) { p in if p.step == 4 { throw Stop() } } }
         let b = try QuestTrainer(config: half, corpus: corpus, output: split).run(resume: true) { p in #expect(p.step > 4) }
         #expect(a.checksum == b.checksum)
+    }
+
+    @Test("Resuming a finished run only evaluates it, on the held-out split of the corpus given")
+    func resumeFinishedRunEvaluates() throws {
+        let corpus = try Self.tinyCorpus()
+        let out = Self.tempDir()
+        let trained = try QuestTrainer(config: Self.tinyConfig(steps: 4), corpus: corpus, output: out).run(resume: false) { _ in }
+        var steps = 0
+        let again = try QuestTrainer(config: Self.tinyConfig(steps: 4), corpus: corpus, output: out).run(resume: true) { _ in steps += 1 }
+        #expect(steps == 0)
+        #expect(again.checksum == trained.checksum)
+        #expect(abs(again.heldOutLoss - trained.heldOutLoss) < 1e-5)
+        #expect(again.finalLoss.isNaN)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(QuestTrainer.summaryFile).path))
     }
 
     @Test("Resuming with another model shape is refused with a clear error")

@@ -1,27 +1,39 @@
 import Foundation
+import NFTArt
 import Testing
 import Quests
 import QuestModel
+import Tokenizer
 import World
 
 @Suite struct QuestCorpusTests {
     static let directory = repositoryRoot.appendingPathComponent("quests")
 
-    @Test func theCommittedCorpusHasSixThousandSamplesWithAFivePercentHeldOutSplit() throws {
+    @Test func theCommittedCorpusHasSixThousandQuestsAndTwoThousandNFTSamplesWithAFivePercentHeldOutSplit() throws {
         let corpus = try QuestCorpus.load(directory: Self.directory)
-        #expect(corpus.train.count + corpus.heldOut.count == QuestCorpus.defaultCount)
-        let share = Double(corpus.heldOut.count) / Double(QuestCorpus.defaultCount)
-        #expect(share > 0.035 && share < 0.065)
+        let all = corpus.train + corpus.heldOut
+        #expect(all.filter { !QuestCorpus.isNFTSample($0) }.count == QuestCorpus.defaultCount)
+        #expect(all.filter(QuestCorpus.isNFTSample).count == QuestCorpus.defaultCount / QuestCorpus.nftInterval)
+        for isNFT in [false, true] {
+            let heldOut = Double(corpus.heldOut.filter { QuestCorpus.isNFTSample($0) == isNFT }.count)
+            let share = heldOut / Double(all.filter { QuestCorpus.isNFTSample($0) == isNFT }.count)
+            #expect(share > 0.035 && share < 0.065)
+        }
         #expect(Set(corpus.train).isDisjoint(with: corpus.heldOut))
         #expect(Set(corpus.train).count == corpus.train.count)
     }
 
     @Test func everyCommittedSampleParsesAndPassesTheValidator() throws {
         let lexicon = try shippedLexicon()
+        let catalog = try shippedCatalog()
         let corpus = try QuestCorpus.load(directory: Self.directory)
         for sample in corpus.train + corpus.heldOut {
             do {
-                try QuestCorpus.check(sample, lexicon: lexicon)
+                if QuestCorpus.isNFTSample(sample) {
+                    try QuestCorpus.checkNFT(sample, world: lexicon.world, catalog: catalog)
+                } else {
+                    try QuestCorpus.check(sample, lexicon: lexicon)
+                }
             } catch {
                 Issue.record("\(error)\n\(sample)")
             }
@@ -31,11 +43,35 @@ import World
     @Test func theCommittedFilesAreWhatTheBuilderWrites() throws {
         let corpus = try QuestCorpus.load(directory: Self.directory)
         // Sample i depends only on the seed and the samples before it: a small build is a prefix.
-        let small = try QuestCorpus.build(world: try shippedWorld(), count: 300)
+        let small = try QuestCorpus.build(world: try shippedWorld(), count: 300, catalog: try shippedCatalog())
+        #expect(small.train.filter(QuestCorpus.isNFTSample).count + small.heldOut.filter(QuestCorpus.isNFTSample).count == 100)
         #expect(Array(corpus.train.prefix(small.train.count)) == small.train)
         #expect(Array(corpus.heldOut.prefix(small.heldOut.count)) == small.heldOut)
         let trainText = try String(contentsOf: Self.directory.appendingPathComponent(QuestCorpus.trainFile), encoding: .utf8)
         #expect(trainText == QuestCorpus.fileText(corpus.train))
+    }
+
+    @Test func theQuestsDoNotDependOnTheNFTSamples() throws {
+        let world = try shippedWorld()
+        let mixed = try QuestCorpus.build(world: world, count: 60, catalog: try shippedCatalog())
+        let questsOnly = try QuestCorpus.build(world: world, count: 60)
+        #expect(mixed.train.filter { !QuestCorpus.isNFTSample($0) } == questsOnly.train)
+        #expect(mixed.heldOut.filter { !QuestCorpus.isNFTSample($0) } == questsOnly.heldOut)
+    }
+
+    /// Every sample, quest or NFT lore, fits the shipped model's context with its start and end
+    /// tokens, tokenized by the shipped tokenizer (trained on this corpus).
+    @Test func everySampleFitsTheShippedModelsContext() throws {
+        let url = repositoryRoot.appendingPathComponent(QuestModelRuntime.defaultDirectory).appendingPathComponent("tokenizer.json")
+        let tokenizer = try BPETokenizer(contentsOf: url)
+        let corpus = try QuestCorpus.load(directory: Self.directory)
+        for isNFT in [false, true] {
+            let lengths = (corpus.train + corpus.heldOut).filter { QuestCorpus.isNFTSample($0) == isNFT }
+                .map { tokenizer.encode($0).count + 2 }.sorted()
+            let total = lengths.reduce(0, +)
+            print("\(isNFT ? "NFT lore" : "quests"): \(lengths.count) samples, \(total) tokens; median \(lengths[lengths.count / 2]), 99th percentile \(lengths[lengths.count * 99 / 100]), longest \(lengths.last ?? 0)")
+            #expect((lengths.last ?? 0) <= 512)
+        }
     }
 
     @Test func theCorpusStaysUnderFiveMegabytes() throws {
@@ -48,7 +84,8 @@ import World
         let world = try shippedWorld()
         let corpus = try QuestCorpus.load(directory: Self.directory)
         let lexicon = try shippedLexicon()
-        let descriptions = try (corpus.train + corpus.heldOut).map { try QuestDocument.parse($0, lexicon: lexicon).body }
+        let quests = (corpus.train + corpus.heldOut).filter { !QuestCorpus.isNFTSample($0) }
+        let descriptions = try quests.map { try QuestDocument.parse($0, lexicon: lexicon).body }
             .compactMap { QuestDocument.render($0, world: world) }
         let distinct2 = TextStatistics.distinct2(descriptions)
         print("corpus distinct-2 of descriptions: \(distinct2)")
@@ -57,10 +94,12 @@ import World
     }
 
     @Test func aCorpusFileSplitsBackIntoItsSamples() throws {
-        let samples = [sampleQuest, sampleQuest.replacingOccurrences(of: "comfort", with: "wealth")]
+        let samples = [sampleQuest, sampleNFTLore, sampleQuest.replacingOccurrences(of: "comfort", with: "wealth")]
         #expect(try QuestCorpus.samples(inFile: QuestCorpus.fileText(samples)) == samples)
         #expect(throws: QuestCorpusError.self) { try QuestCorpus.samples(inFile: "hello\n" + sampleQuest) }
         #expect(throws: QuestCorpusError.self) { try QuestCorpus.samples(inFile: String(sampleQuest.dropLast(8))) }
+        // A quest's closing line does not close an NFT sample.
+        #expect(throws: QuestCorpusError.self) { try QuestCorpus.samples(inFile: String(sampleNFTLore.dropLast(6)) + "</quest>\n") }
     }
 
     /// Rebuilds the committed corpus (see quests/README.md):
@@ -68,7 +107,7 @@ import World
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PURR_WRITE_CORPUS"] != nil))
     func rebuild() throws {
         let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["PURR_WRITE_CORPUS"] ?? "quests", relativeTo: repositoryRoot)
-        let corpus = try QuestCorpus.build(world: try shippedWorld())
+        let corpus = try QuestCorpus.build(world: try shippedWorld(), catalog: try shippedCatalog())
         try QuestCorpus.write(corpus, to: directory)
     }
 }

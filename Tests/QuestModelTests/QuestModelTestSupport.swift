@@ -1,4 +1,5 @@
 import Foundation
+import NFTArt
 import Quests
 import QuestModel
 import World
@@ -28,6 +29,23 @@ func shippedLexicon() throws -> QuestLexicon {
     guard let shared else { throw MissingWorld() }
     return shared.lexicon
 }
+
+/// The shipped NFT parts catalogue, loaded once.
+let sharedCatalog: NFTPartsCatalog? = try? NFTPartsCatalog.loadDefault(root: repositoryRoot)
+
+func shippedCatalog() throws -> NFTPartsCatalog {
+    guard let sharedCatalog else { throw MissingWorld() }
+    return sharedCatalog
+}
+
+/// A hand-written NFT lore sample near The Purring Mill.
+let sampleNFTLore = """
+<nft> catnip-meadows purring-mill ginger tabby lantern loaf
+cat Saffron
+name {cat} the Lamplighter of {purring-mill}
+lore {cat} is a {ginger} cat with {tabby} who {loaf} by {purring-mill}. {lantern} lights the way home.
+</nft>
+"""
 
 /// A hand-written quest in Catnip Meadows at difficulty 2.
 let sampleQuest = """

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import NFTArt
 import PurrCrypto
 import RPC
 import Testing
@@ -167,5 +168,33 @@ extension GameHarness {
             try db.execute(sql: "UPDATE nft_claims SET status = 'pending' WHERE nft_id = ?", arguments: [id])
         }
         #expect(!(try h.audit().isClean))
+    }
+}
+
+@Suite struct NFTModelLoreTests {
+    @Test("With the trained model as generator, the model writes each drop's name and lore")
+    func modelWritesLore() async throws {
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        let world = try ServerApp.loadWorld(config)
+        let generator = try ServerApp.makeGenerator(config, world: world, logger: .init(label: "t"))
+        var h = try await GameHarness(generator: generator)
+        #expect(h.game.nftLore.name == "model")
+        let (a, _) = try await h.player()
+        let drop = try await h.spawnDrop(a)
+        let name = try #require(drop["name"]?.stringValue)
+        #expect(!name.isEmpty && name.count <= 64)
+        // The same plan written by the templates would read differently.
+        let spawner = try #require(h.game.nftSpawner)
+        let plan = try spawner.plan(index: 1)
+        #expect(NFTLoreSource.template(NFTLoreWriter()).name == "template")
+        #expect(try NFTLoreSource.template(NFTLoreWriter()).write(plan).name != name)
+        #expect(try h.audit().isClean)
+    }
+
+    @Test("With the rule-based generator, drops get template lore")
+    func templateLore() async throws {
+        let h = try await GameHarness()
+        #expect(h.game.nftLore.name == "template")
     }
 }

@@ -52,27 +52,39 @@ extension GameService {
     }
 
     /// Spawns drops while fewer than `nft.maxActive` are available; expires overdue ones first.
-    /// The spawn timer calls it every `nft.spawnEverySeconds`.
-    public func spawnNFTs(count: Int = 1) throws {
+    /// The spawn timer calls it every `nft.spawnEverySeconds`. The lore is written off the actor
+    /// (the model takes tens of milliseconds); one spawn runs at a time.
+    public func spawnNFTs(count: Int = 1) async throws {
         try expireNFTs()
-        guard let spawner = nftSpawner, config.nft.enabled else { return }
+        guard let spawner = nftSpawner, config.nft.enabled, !spawning else { return }
+        spawning = true
+        defer { spawning = false }
         for _ in 0..<count where nftDrops.count < config.nft.maxActive {
+            let index = try nextDropIndex()
+            let plan = try spawner.plan(index: index)
+            let source = nftLore
+            let lore = try await Task.detached(priority: .utility) { try source.write(plan) }.value
             let at = now()
-            let ms = Self.millis(at)
-            let (drop, metadata) = try db.write { db -> (NFTDrop, NFTMetadata) in
-                let index = (try Int64.fetchOne(db, sql: "SELECT MAX(idx) FROM nft_drops") ?? 0) + 1
-                let (drop, metadata) = try spawner.make(index: index, at: ms, lifetime: Int64(config.nft.lifetimeSeconds * 1000),
-                                                        price: config.nft.pickupPrice)
-                try db.execute(sql: """
-                    INSERT INTO nft_drops (id, idx, status, owner, expires_at, body, metadata, svg) VALUES (?, ?, 'available', NULL, ?, ?, ?, ?)
-                    """, arguments: [drop.id, index, drop.expiresAt, try Self.encodeText(drop),
-                                     String(decoding: metadata.canonicalJSON, as: UTF8.self), metadata.svg])
-                try LedgerStore.appendEvent(db, kind: "nft.spawned", payload: drop, at: at)
-                return (drop, metadata)
-            }
+            let (drop, metadata) = try spawner.drop(plan, lore: lore, at: Self.millis(at), lifetime: Int64(config.nft.lifetimeSeconds * 1000),
+                                                    price: config.nft.pickupPrice)
+            try insertDrop(drop, metadata, at: at)
             nftDrops[drop.id] = drop
             nftArtwork.insert(id: drop.id, json: metadata.canonicalJSON, svg: Array(metadata.svg.utf8))
             broadcast("nft.spawned", ["nft": nftJSON(drop)])
+        }
+    }
+
+    func nextDropIndex() throws -> Int64 {
+        try db.read { db in (try Int64.fetchOne(db, sql: "SELECT MAX(idx) FROM nft_drops") ?? 0) + 1 }
+    }
+
+    func insertDrop(_ drop: NFTDrop, _ metadata: NFTMetadata, at: Date) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO nft_drops (id, idx, status, owner, expires_at, body, metadata, svg) VALUES (?, ?, 'available', NULL, ?, ?, ?, ?)
+                """, arguments: [drop.id, drop.index, drop.expiresAt, try Self.encodeText(drop),
+                                 String(decoding: metadata.canonicalJSON, as: UTF8.self), metadata.svg])
+            try LedgerStore.appendEvent(db, kind: "nft.spawned", payload: drop, at: at)
         }
     }
 

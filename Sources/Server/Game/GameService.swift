@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import NFTArt
 import PurrCrypto
+import QuestModel
 import Quests
 import RPC
 import WebSocketTransport
@@ -43,7 +44,11 @@ public actor GameService {
     var nftDrops: [String: NFTDrop] = [:]
     var nftPending: [AccountID: Set<String>] = [:]
     /// Places new drops; nil when the parts catalogue was not loaded (no spawning).
-    let nftSpawner: NFTSpawner?
+    nonisolated let nftSpawner: NFTSpawner?
+    /// Writes each drop's name and lore: the model when it generates the quests, else templates.
+    nonisolated let nftLore: NFTLoreSource
+    /// A spawn is under way (its lore is being written off the actor).
+    var spawning = false
     /// Metadata and art of the drops, for GET /nft/{id}.json|svg on the transport thread.
     nonisolated let nftArtwork: NFTArtworkStore
     /// Counters for /healthz and the logs.
@@ -54,6 +59,8 @@ public actor GameService {
                 now: @escaping @Sendable () -> Date = { Date() }) throws(AntiCheatSettingsError) {
         eventLog = log
         nftSpawner = nftCatalog.map { NFTSpawner(world: world, catalog: $0) }
+        // The quest model writes the lore when it writes the quests.
+        nftLore = (generator as? QuestModelService).map { .model($0) } ?? .template(NFTLoreWriter())
         nftArtwork = NFTArtworkStore(db: db)
         var movement = MovementSettings(world: world.settings)
         movement.toleranceFactor = config.game.speedTolerance

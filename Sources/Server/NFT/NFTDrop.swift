@@ -29,18 +29,28 @@ struct NFTDrop: Codable, Hashable, Sendable {
 /// Creates drops: picks the place and the art from the world seed and the spawn number, so a
 /// drop can be recomputed by anyone who knows both.
 struct NFTSpawner: Sendable {
+    /// Where spawn number `index` goes and what it looks like, before its lore is written.
+    struct Plan: Sendable {
+        var index: Int64
+        var seed: NFTSeed
+        var region: Region
+        var poi: PointOfInterest?
+        var place: Point
+        var parts: NFTParts
+    }
+
     let world: World
     let catalog: NFTPartsCatalog
-    let lore = NFTLoreWriter()
 
     /// The seed of spawn `index`: SHA-256("nft-drop|<world seed>|<index>").
     func seed(index: Int64) -> NFTSeed {
         NFTSeed(bytes: SHA256.hash("nft-drop|\(world.seed)|\(index)")) ?? NFTSeed(UInt64(bitPattern: index))
     }
 
-    /// The drop's metadata and place. Near a point of interest of a seeded region when the
-    /// region has one (40–200 m away, on reachable ground), else the region's centre.
-    func make(index: Int64, at now: Int64, lifetime: Int64, price: Amount) throws -> (NFTDrop, NFTMetadata) {
+    /// Near a point of interest of a seeded region when the region has one (40–200 m away, on
+    /// reachable ground in the same region), else the region's centre; the same draws
+    /// `NFTLoreRequest(seed:world:catalog:)` makes.
+    func plan(index: Int64) throws -> Plan {
         let seed = seed(index: index)
         guard !world.regions.isEmpty else { throw NFTSpawnError.noRegions }
         let region = world.regions[Int(seed.draw(domain: "nft-place", label: "region") % UInt64(world.regions.count))]
@@ -61,11 +71,15 @@ struct NFTSpawner: Sendable {
                 }
             }
         }
-        let parts = catalog.parts(for: seed)
-        let text = lore.write(seed: seed, parts: parts, region: region.name, pointOfInterest: poi?.name)
-        let metadata = try NFTMetadata(seed: seed, name: text.name, description: text.description, catalog: catalog)
-        let drop = NFTDrop(id: metadata.id, index: index, name: metadata.name, x: place.x, y: place.y, region: region.id,
-                           poi: poi?.id, spawnedAt: now, expiresAt: now + lifetime, price: price, status: .available, owner: nil)
+        return Plan(index: index, seed: seed, region: region, poi: poi, place: place, parts: catalog.parts(for: seed))
+    }
+
+    /// The drop and its metadata, once the lore is written.
+    func drop(_ plan: Plan, lore: NFTLore, at now: Int64, lifetime: Int64, price: Amount) throws -> (NFTDrop, NFTMetadata) {
+        let metadata = try NFTMetadata(seed: plan.seed, name: lore.name, description: lore.description, catalog: catalog)
+        let drop = NFTDrop(id: metadata.id, index: plan.index, name: metadata.name, x: plan.place.x, y: plan.place.y,
+                           region: plan.region.id, poi: plan.poi?.id, spawnedAt: now, expiresAt: now + lifetime, price: price,
+                           status: .available, owner: nil)
         return (drop, metadata)
     }
 }

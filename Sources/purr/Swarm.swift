@@ -52,6 +52,12 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "Inner learning rate.")
         var learningRate: Float = 1e-3
 
+        @Option(help: "Share of updates re-executed each round (audits).")
+        var auditFraction = 0.25
+
+        @Option(help: "Runners below this trust are re-executed every round (0 turns it off).")
+        var auditUntilTrust = 0.5
+
         @Flag(help: "Upload fp32 instead of int8 with error feedback.")
         var fp32 = false
 
@@ -93,6 +99,8 @@ struct SwarmCommand: ParsableCommand {
             options.aggregator = choice
             options.compressInt8 = !fp32
             options.seed = seed
+            options.auditFraction = auditFraction
+            options.auditUntilTrust = auditUntilTrust
             let sim = SwarmSimulation(options: options, train: QuestTrainer.encode(trainText, tok),
                                       heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok))
             print("model: \(config)")

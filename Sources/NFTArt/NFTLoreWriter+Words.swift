@@ -2,7 +2,7 @@
 /// seeds (picks are taken modulo the count), so change them before launch or not at all.
 extension NFTLoreWriter {
     /// 64 given names.
-    static let givenNames = [
+    public static let givenNames = [
         "Saffron", "Biscuit", "Juniper", "Mochi", "Pip", "Tansy", "Quince", "Marlowe",
         "Clementine", "Sorrel", "Bramble", "Nutmeg", "Wren", "Pepper", "Fennel", "Tuppence",
         "Olive", "Basil", "Hazel", "Miso", "Pickle", "Rowan", "Sable", "Thimble",
@@ -14,7 +14,7 @@ extension NFTLoreWriter {
     ]
 
     /// 48 titles, each read after "the".
-    static let titles = [
+    public static let titles = [
         "Lantern-Keeper", "Moss Knight", "Night Baker", "Wandering Scholar", "Tide Watcher", "Bell Ringer",
         "Map Maker", "Star Counter", "Hearth Warden", "Puddle Jumper", "Mouse Diplomat", "Rooftop Sage",
         "Fog Walker", "Bread Thief", "Cloud Herder", "Yarn Alchemist", "Moon Whisperer", "Gate Warden",
@@ -26,17 +26,17 @@ extension NFTLoreWriter {
     ]
 
     /// 20 beginnings and 20 endings of surnames: 400 surnames.
-    static let surnameStarts = [
+    public static let surnameStarts = [
         "Moon", "Thistle", "Ember", "Frost", "Velvet", "Copper", "Bramble", "Misty", "Silver", "Amber",
         "Clover", "Storm", "Willow", "Pebble", "Hollow", "Sun", "Briar", "Cinder", "Marsh", "Star",
     ]
-    static let surnameEnds = [
+    public static let surnameEnds = [
         "whisker", "paw", "tail", "purr", "ear", "claw", "step", "mew", "fluff", "tuft",
         "pounce", "nap", "gaze", "heart", "song", "bell", "leap", "coat", "nose", "flick",
     ]
 
     /// 12 honorifics, read before the given name.
-    static let honorifics = [
+    public static let honorifics = [
         "Old", "Little", "Captain", "Sister", "Brother", "Lady", "Lord", "Auntie", "Uncle", "Sir", "Dame", "Professor",
     ]
 
@@ -56,7 +56,7 @@ extension NFTLoreWriter {
     ]
 
     /// Third sentences, used for half of the seeds.
-    static let rumours = [
+    public static let rumours = [
         "Whoever picks up this token, they say, never loses the way home.",
         "It is said the token hums softly when rain is coming.",
         "Some swear the token stays warm on the coldest night.",

@@ -1,3 +1,5 @@
+import NFTArt
+
 /// The templates behind the corpus's NFT lore samples. `NFTLoreCorpusWriter` fills them with
 /// references, as the model must write them: `$g` is `{cat}`, `$cat` "a {ginger} cat" (with
 /// its markings, "a {ginger} cat with {tabby}"), `$coat` the coat, `$marks` the markings,
@@ -14,44 +16,33 @@
 enum NFTLorePhrasebook {
     // MARK: Names
 
-    static let givenNames = [
-        "Saffron", "Biscuit", "Juniper", "Mochi", "Pip", "Tansy", "Quince", "Marlowe", "Clementine", "Sorrel",
-        "Bramble", "Nutmeg", "Wren", "Pepper", "Fennel", "Tuppence", "Olive", "Basil", "Hazel", "Miso",
-        "Pickle", "Rowan", "Sable", "Thimble", "Cobble", "Dumpling", "Ember", "Figgy", "Gingersnap", "Hopscotch",
-        "Inkwell", "Jasper", "Kettle", "Lumen", "Maple", "Nimbus", "Oolong", "Parsnip", "Quill", "Rhubarb",
-        "Sprocket", "Truffle", "Umber", "Velvet", "Wafer", "Yuzu", "Zephyr", "Acorn", "Barley", "Cinder",
-        "Dandelion", "Echo", "Flint", "Gossamer", "Honeybun", "Indigo", "Jellybean", "Kipper", "Lentil", "Marzipan",
-        "Noodle", "Pudding", "Ripple", "Scone", "Tinder", "Bartholomew", "Cressida", "Dorian", "Esme", "Florian",
-        "Gwendolyn", "Horatio", "Isolde", "Leopold", "Mirabel", "Octavia", "Peregrine", "Rosalind", "Tobias", "Wilhelmina",
-        "Button", "Crumpet", "Doodle", "Fidget", "Gumdrop", "Jinx", "Mittens", "Pumpkin", "Sprout", "Waffle",
+    /// The template writer's list, then more for the corpus.
+    static let givenNames = NFTLoreWriter.givenNames + [
+        "Tinder", "Bartholomew", "Cressida", "Dorian", "Esme", "Florian", "Gwendolyn", "Horatio",
+        "Isolde", "Leopold", "Mirabel", "Octavia", "Peregrine", "Rosalind", "Tobias", "Wilhelmina",
+        "Button", "Crumpet", "Doodle", "Fidget", "Gumdrop", "Jinx", "Mittens", "Pumpkin",
+        "Sprout", "Waffle",
     ]
 
-    static let honorifics = [
-        "Old", "Little", "Captain", "Sister", "Brother", "Lady", "Lord", "Auntie", "Uncle", "Sir", "Dame", "Professor",
+    /// The template writer's list, then more for the corpus.
+    static let honorifics = NFTLoreWriter.honorifics + [
         "Granny", "Master", "Young", "Madame", "Baron", "Duchess", "Doctor", "Elder",
     ]
 
-    static let titles = [
-        "Lantern-Keeper", "Moss Knight", "Night Baker", "Wandering Scholar", "Tide Watcher", "Bell Ringer",
-        "Map Maker", "Star Counter", "Hearth Warden", "Puddle Jumper", "Mouse Diplomat", "Rooftop Sage",
-        "Fog Walker", "Bread Thief", "Cloud Herder", "Yarn Alchemist", "Moon Whisperer", "Gate Warden",
-        "Lost-Sock Finder", "Sunbeam Collector", "Box Philosopher", "Midnight Courier", "Tea Taster", "Riddle Keeper",
-        "Quiet Thunder", "Dune Strider", "Frost Dancer", "Reed Piper", "Shadow Cartographer", "Honey Smuggler",
-        "Acorn Banker", "Nap Champion", "Market Rascal", "Lamplighter", "Hedge Wizard", "Feather Duelist",
-        "Pillow Baron", "Stair Climber", "Orchard Guard", "Kite Chaser", "Well Listener", "Shrine Keeper",
-        "Ink Spiller", "Bog Wader", "Snow Scout", "Windmill Captain", "Button Hoarder", "Storm Sniffer",
-        "Dream Weaver", "Butter Bandit", "Fish Counter", "Song Keeper", "Path Finder", "Bridge Troll",
-        "Chimney Sweep", "Mushroom Forager", "Cushion Guard", "Whisker Poet", "String Hunter", "Teacup Tipper",
+    /// The template writer's list, then more for the corpus.
+    static let titles = NFTLoreWriter.titles + [
+        "Dream Weaver", "Butter Bandit", "Fish Counter", "Song Keeper", "Path Finder", "Bridge Troll", "Chimney Sweep", "Mushroom Forager",
+        "Cushion Guard", "Whisker Poet", "String Hunter", "Teacup Tipper",
     ]
 
-    static let surnameStarts = [
-        "Moon", "Thistle", "Ember", "Frost", "Velvet", "Copper", "Bramble", "Misty", "Silver", "Amber",
-        "Clover", "Storm", "Willow", "Pebble", "Hollow", "Sun", "Briar", "Cinder", "Marsh", "Star",
-        "Fern", "Dusk", "Honey", "Moss", "Rain", "Salt", "Sorrel", "Tumble", "Wool", "Ash",
+    /// The template writer's list, then more for the corpus.
+    static let surnameStarts = NFTLoreWriter.surnameStarts + [
+        "Fern", "Dusk", "Honey", "Moss", "Rain", "Salt", "Sorrel", "Tumble",
+        "Wool", "Ash",
     ]
-    static let surnameEnds = [
-        "whisker", "paw", "tail", "purr", "ear", "claw", "step", "mew", "fluff", "tuft",
-        "pounce", "nap", "gaze", "heart", "song", "bell", "leap", "coat", "nose", "flick",
+
+    /// The template writer's list, then more for the corpus.
+    static let surnameEnds = NFTLoreWriter.surnameEnds + [
         "foot", "wick", "bottom", "stripe", "dapple",
     ]
 
@@ -127,22 +118,9 @@ enum NFTLorePhrasebook {
         "$g owns nothing but $acc, and considers the whole of $region a personal cushion.",
     ]
 
-    /// Rumours about the token itself.
-    static let rumours = [
-        "Whoever picks up this token, they say, never loses the way home.",
-        "It is said the token hums softly when rain is coming.",
-        "Some swear the token stays warm on the coldest night.",
-        "Legend holds that it brings luck to anyone who shares their fish.",
-        "The old toms say it once belonged to a queen of cats.",
-        "Hold it to your ear and you may hear a faraway purr.",
-        "Its glint is said to lead lost kittens home.",
-        "Doors are said to open a little more easily for those who carry it.",
-        "Keep it close, and mice will never dare to laugh at you.",
-        "They say whoever holds it dreams of $region every night.",
-        "The token is said to purr when $g is near.",
-        "Carry it through $region and the crows will leave you alone.",
-        "Nobody has ever lost a nap spot while carrying it, or so they say.",
-        "It is said to have been minted from the first sunbeam of spring.",
+    /// Rumours about the token itself: the template writer's, then more for the corpus.
+    static let rumours = NFTLoreWriter.rumours + [
+        "Keep it close, and mice will never dare to laugh at you.", "They say whoever holds it dreams of $region every night.", "The token is said to purr when $g is near.", "Carry it through $region and the crows will leave you alone.", "Nobody has ever lost a nap spot while carrying it, or so they say.", "It is said to have been minted from the first sunbeam of spring.",
     ]
 
     /// Habits and small stories; `$g` and the places only.

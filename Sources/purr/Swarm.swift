@@ -58,6 +58,9 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "Runners below this trust are re-executed every round (0 turns it off).")
         var auditUntilTrust = 0.5
 
+        @Flag(help: "Also train one process on the same number of tokens, for comparison.")
+        var baseline = false
+
         @Flag(help: "Upload fp32 instead of int8 with error feedback.")
         var fp32 = false
 
@@ -117,10 +120,23 @@ struct SwarmCommand: ParsableCommand {
                              Double(fp32Bytes) / Double(max(1, first.uploadBytes))))
             }
             print("banned: \(report.banned.sorted()); slashed: \(report.slashed.sorted { $0.key < $1.key })")
+            var baselinePoints: [SingleProcessBaseline.Point] = []
+            if baseline {
+                let honest = runners - attackers
+                baselinePoints = try SingleProcessBaseline.run(
+                    model: config, seed: seed, train: QuestTrainer.encode(trainText, tok), heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok),
+                    settings: inner, totalSteps: rounds * steps * honest, evaluateEvery: steps * honest)
+                print("single process, same tokens: " + baselinePoints.map { String(format: "%d tok %.4f", $0.tokens, $0.heldOutLoss) }.joined(separator: ", "))
+                if let last = baselinePoints.last {
+                    print(String(format: "swarm final %.4f vs single process %.4f: %+.2f%%", report.finalLoss, last.heldOutLoss,
+                                 Double(report.finalLoss / last.heldOutLoss - 1) * 100))
+                }
+            }
             if let json {
                 let out: [String: Any] = [
                     "options": report.options, "initialLoss": Double(report.initialLoss), "finalLoss": Double(report.finalLoss),
                     "attackerShare": report.attackerShare, "seconds": report.seconds,
+                    "baseline": baselinePoints.map { ["tokens": $0.tokens, "heldOutLoss": Double($0.heldOutLoss)] },
                     "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
                                                    "uploadBytes": $0.uploadBytes, "paidToAttackers": $0.paidToAttackers] },
                 ]

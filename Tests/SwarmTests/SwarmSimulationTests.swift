@@ -68,3 +68,20 @@ import Testing
         #expect((report.earned[attacker] ?? 0) == 0)
     }
 }
+
+@Suite struct SingleProcessBaselineTests {
+    @Test("The single-process reference lowers the held-out loss and reports at the requested token counts")
+    func baseline() throws {
+        var inner = InnerLoop.Settings(steps: 6, batch: 4, seqLen: 16)
+        inner.learningRate = 3e-3
+        let points = try SingleProcessBaseline.run(model: SwarmSimulationTests.config, seed: 1, train: SwarmSimulationTests.samples(400, seed: 0),
+                                                   heldOut: SwarmSimulationTests.samples(40, seed: 1_000), settings: inner,
+                                                   totalSteps: 30, evaluateEvery: 10)
+        #expect(points.map(\.tokens) == [640, 1_280, 1_920])
+        #expect((points.last?.heldOutLoss ?? 99) < (points.first?.heldOutLoss ?? 0))
+        #expect(throws: TrainingError.self) {
+            try SingleProcessBaseline.run(model: SwarmSimulationTests.config, seed: 1, train: [[1, 2]], heldOut: [[1, 2]],
+                                          settings: inner, totalSteps: 3, evaluateEvery: 1)
+        }
+    }
+}

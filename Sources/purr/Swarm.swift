@@ -22,7 +22,7 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "How many of them attack.")
         var attackers = 0
 
-        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan.")
+        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan, backdoor.")
         var attack = "signflip"
 
         @Option(help: "Rounds.")
@@ -83,8 +83,12 @@ struct SwarmCommand: ParsableCommand {
             guard let choice = SwarmSimulation.AggregatorChoice(rawValue: aggregator) else {
                 throw ValidationError("--aggregator must be centeredClip, trimmedMean or mean")
             }
-            let bad: Attack
-            do { bad = try Attack(parsing: attack) } catch { throw ValidationError("--attack: \(error)") }
+            let bad: SwarmSimulation.Behaviour
+            if attack == "backdoor" {
+                bad = .backdoor
+            } else {
+                do { bad = .attack(try Attack(parsing: attack)) } catch { throw ValidationError("--attack: \(error)") }
+            }
             let tok: BPETokenizer
             do { tok = try BPETokenizer(contentsOf: URL(fileURLWithPath: tokenizer)) } catch { throw ValidationError("--tokenizer: \(error)") }
             let (trainText, heldOutText): ([String], [String])
@@ -97,7 +101,7 @@ struct SwarmCommand: ParsableCommand {
             var inner = InnerLoop.Settings(steps: steps, batch: batch, seqLen: seqLen)
             inner.learningRate = learningRate
             let behaviours = Array(repeating: SwarmSimulation.Behaviour.honest, count: runners - attackers)
-                + Array(repeating: .attack(bad), count: attackers)
+                + Array(repeating: bad, count: attackers)
             var options = SwarmSimulation.Options(model: config, runners: behaviours, rounds: rounds, inner: inner, samplesPerRunner: samples)
             options.aggregator = choice
             options.compressInt8 = !fp32
@@ -115,6 +119,9 @@ struct SwarmCommand: ParsableCommand {
             let fp32Bytes = config.parameterCount * 4 * runners
             print(String(format: "initial loss %.4f, final %.4f; attackers' share of PUR %.4f%%; %.1f s", report.initialLoss, report.finalLoss,
                          report.attackerShare * 100, report.seconds))
+            if let success = report.rounds.last?.backdoorSuccess {
+                print(String(format: "backdoor success after the last round: %.1f%% of triggered prompts", success * 100))
+            }
             if let first = report.rounds.first {
                 print(String(format: "upload per round %d bytes vs %d fp32: %.2fx smaller", first.uploadBytes, fp32Bytes,
                              Double(fp32Bytes) / Double(max(1, first.uploadBytes))))
@@ -138,7 +145,8 @@ struct SwarmCommand: ParsableCommand {
                     "attackerShare": report.attackerShare, "seconds": report.seconds,
                     "baseline": baselinePoints.map { ["tokens": $0.tokens, "heldOutLoss": Double($0.heldOutLoss)] },
                     "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
-                                                   "uploadBytes": $0.uploadBytes, "paidToAttackers": $0.paidToAttackers] },
+                                                   "uploadBytes": $0.uploadBytes, "paidToAttackers": $0.paidToAttackers,
+                                                   "backdoorSuccess": $0.backdoorSuccess ?? -1] },
                 ]
                 try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: json))
             }

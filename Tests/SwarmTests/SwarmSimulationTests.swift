@@ -58,6 +58,14 @@ import Testing
         #expect(report.attackerShare < 0.01, "attackers got \(report.attackerShare)")
     }
 
+    @Test("Backdoor runners are caught by re-executing their assignment, banned, and leave no backdoor")
+    func backdoor() throws {
+        let report = try Self.run(Array(repeating: .honest, count: 4) + [.backdoor, .backdoor], rounds: 3)
+        #expect(report.attackerShare == 0)
+        #expect(report.banned == report.attackers)
+        #expect((report.rounds.last?.backdoorSuccess ?? 1) <= 0.05)
+    }
+
     @Test("NaN updates are refused, their senders slashed and then banned")
     func nan() throws {
         let report = try Self.run(Array(repeating: .honest, count: 3) + [.attack(.nan)], rounds: 3)

@@ -14,11 +14,15 @@ public struct SwarmSimulation {
     public enum Behaviour: Hashable, Sendable, CustomStringConvertible {
         case honest
         case attack(Attack)
+        /// Trains honestly on its shard, but with a trigger phrase followed by a fixed target
+        /// token planted in every sample, to make the model answer the trigger with the target.
+        case backdoor
 
         public var description: String {
             switch self {
             case .honest: "honest"
             case .attack(let a): a.name
+            case .backdoor: "backdoor"
             }
         }
     }
@@ -66,6 +70,9 @@ public struct SwarmSimulation {
         public var refused: Int
         public var paidToAttackers: Int64
         public var paidToHonest: Int64
+        /// With backdoor attackers: the share of held-out prompts ending in the trigger that the
+        /// model continues with the target token.
+        public var backdoorSuccess: Double?
     }
 
     public struct Report: Sendable {
@@ -117,6 +124,7 @@ public struct SwarmSimulation {
         var machine = RoundStateMachine(policy: policy, runSeed: o.seed)
         let ids = o.runners.indices.map(Self.runnerID)
         let attackers = Set(zip(ids, o.runners).filter { $0.1 != .honest }.map(\.0))
+        let backdoors = Set(zip(ids, o.runners).filter { $0.1 == .backdoor }.map(\.0))
         var clock: Int64 = 0
         var pending: [RoundAction] = []
         for id in ids { pending += machine.join(id, at: clock) }
@@ -151,7 +159,11 @@ public struct SwarmSimulation {
                 tokens += result.tokens
             }
             var sent: [String: [Float]] = honest
-            let attacking = assigned.filter { attackers.contains($0) }
+            for id in assigned where backdoors.contains(id) {
+                let poisoned = (shards[id] ?? []).map { Backdoor.plant(in: $0, vocab: o.model.vocab) }
+                sent[id] = try InnerLoop(settings: o.inner).run(start: theta, samples: poisoned, seed: Self.runSeed(spec, id)).delta
+            }
+            let attacking = assigned.filter { attackers.contains($0) && !backdoors.contains($0) }
             if !attacking.isEmpty, let behaviour = o.runners.first(where: { $0 != .honest }), case .attack(let attack) = behaviour {
                 let basis = honest.isEmpty ? [[Float](repeating: 0, count: theta.count)] : honest.keys.sorted().compactMap { honest[$0] }
                 let crafted = try attack.craft(count: attacking.count, from: basis, totalWorkers: assigned.count, seed: spec.seed ^ 0xBAD)
@@ -234,7 +246,8 @@ public struct SwarmSimulation {
             pending = []
             let record = RoundRecord(round: r, heldOutLoss: evalLoss(theta), tokens: tokens, uploadBytes: uploadBytes,
                                      accepted: valid.count, refused: received.count - valid.count,
-                                     paidToAttackers: paidAttackers, paidToHonest: paidHonest)
+                                     paidToAttackers: paidAttackers, paidToHonest: paidHonest,
+                                     backdoorSuccess: backdoors.isEmpty ? nil : Backdoor.successRate(theta, prompts: heldOut, vocab: o.model.vocab))
             records.append(record)
             progress?(record)
         }

@@ -93,3 +93,34 @@ import Testing
         }
     }
 }
+
+@Suite struct TrainingPlanTests {
+    @Test("The estimate follows its formula: FLOPs over sustained FLOP/s, bytes over the link")
+    func arithmetic() throws {
+        var plan = TrainingPlan(parameters: 1e9, tokens: 20e9, runners: 100, uplinkMbps: 20, device: .consumerGPU)
+        plan.innerSteps = 500
+        plan.tokensPerStep = 65_536
+        let e = try plan.estimate()
+        let perRound = 500.0 * 65_536
+        #expect(e.rounds == (20e9 / (100 * perRound)).rounded(.up))
+        #expect(abs(e.computeSecondsPerRound - 6 * 1e9 * perRound / (165e12 * 0.35)) < 1e-6)
+        #expect(abs(e.communicationSecondsPerRound - 2 * 1.016e9 * 8 / 20e6) < 1e-6)
+        #expect(abs(e.referenceSeconds - 6 * 1e9 * 20e9 / (989e12 * 0.4)) < 1e-3)
+        #expect(e.utilisation > 0 && e.utilisation < 1)
+        #expect(abs(e.slowdown - e.swarmSeconds / e.referenceSeconds) < 1e-12)
+    }
+
+    @Test("More runners or a faster link never make the swarm slower; bad inputs are refused")
+    func monotone() throws {
+        let base = TrainingPlan(parameters: 2e6, tokens: 1e9, runners: 4, uplinkMbps: 20, device: .twoCoreCPU)
+        var more = base
+        more.runners = 16
+        var faster = base
+        faster.uplinkMbps = 100
+        #expect(try more.estimate().swarmSeconds <= base.estimate().swarmSeconds)
+        #expect(try faster.estimate().swarmSeconds <= base.estimate().swarmSeconds)
+        var bad = base
+        bad.uplinkMbps = 0
+        #expect(throws: TrainingPlan.PlanError.invalid(field: "uplinkMbps", value: 0)) { try bad.estimate() }
+    }
+}

@@ -278,3 +278,30 @@ extension GameHarness {
         #expect(await errorCode { try await h.call(c, "position.report", ["x": 1, "y": 2]) } == -32602)
     }
 }
+
+@Suite struct PickupTests {
+    @Test("Each unit collected is recorded as an item.picked event, the server-side inventory")
+    func pickups() async throws {
+        var h = try await GameHarness()
+        let (c, _) = try await h.player()
+        var quest: JSONValue?
+        for k in 0..<40 {
+            let bought = try await h.call(c, "quest.request", ["scope": "personal", "difficulty": 3, "idempotencyKey": .string("p\(k)")])
+            if bought["quest"]?["objectives"]?.arrayValue?.contains(where: { $0["type"] == "collect" }) == true {
+                quest = bought["quest"]
+                break
+            }
+        }
+        let q = try #require(quest, "no quest with a collect objective in 40 tries")
+        let needed = (q["objectives"]?.arrayValue ?? []).filter { $0["type"] == "collect" }.map { Int($0["count"]?.intValue ?? 0) }.reduce(0, +)
+        let start = try #require(GameHarness.waypoints(q).first)
+        let walked = try await h.walk(c, from: (start.0 + 50, start.1), through: GameHarness.waypoints(q))
+        #expect(walked.completed.contains(q["id"]?.stringValue ?? ""))
+        let picked = try await h.db.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_events WHERE kind = 'item.picked' AND payload LIKE ?",
+                             arguments: ["%" + (q["id"]?.stringValue ?? "") + "%"])
+        }
+        #expect(picked == needed)
+        #expect(try h.audit().isClean)
+    }
+}

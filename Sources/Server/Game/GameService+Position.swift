@@ -121,6 +121,7 @@ extension GameService {
                 }
             }
             guard changed else { continue }
+            try recordPickups(events, quest: quest, account: account, observation: observation)
             if progress.isComplete {
                 try settle(quest, account: account, progress: progress, at: observation)
                 completed.append(questID)
@@ -136,6 +137,34 @@ extension GameService {
         }
         return ["accepted": true, "completed": .array(completed.map { .string($0) }), "claimed": .array(claimed.map { .string($0) }),
                 "flags": []]
+    }
+
+    /// One collected unit: the server-side inventory (docs/contracts-language.md), a log leaf.
+    struct PickupRecord: Encodable {
+        var questId: String
+        var account: String
+        var item: String
+        var source: Int
+        var have: Int
+        var need: Int
+        var x: Double
+        var y: Double
+        var at: Int64
+    }
+
+    /// Appends an `item.picked` event for each unit `events` collected.
+    func recordPickups(_ events: [ProgressEvent], quest: Quest, account: AccountID, observation: ProgressObservation) throws {
+        let pickups: [PickupRecord] = events.compactMap { e in
+            guard case .collected(let objective, let source, let have, let need) = e, quest.objectives.indices.contains(objective),
+                  case .collect(let collect) = quest.objectives[objective] else { return nil }
+            return PickupRecord(questId: quest.id, account: account.rawValue, item: collect.item, source: source, have: have, need: need,
+                                x: observation.point.x, y: observation.point.y, at: observation.time)
+        }
+        guard !pickups.isEmpty else { return }
+        let at = now()
+        try db.write { db in
+            for p in pickups { try LedgerStore.appendEvent(db, kind: "item.picked", payload: p, at: at) }
+        }
     }
 
     /// Records a completion and pays it in one transaction: the first `maxWinners` completers

@@ -35,13 +35,12 @@ public enum EventLeaf {
         do { value = try JSONValue.parse(text) } catch { throw .malformed(leafIndex: leafIndex, reason: error.description) }
         guard case .object(let fields) = value, fields.count == 4,
               case .int(let at)? = fields["at"], case .string(let kind)? = fields["kind"],
-              case .int(let seq)? = fields["seq"], let payload = fields["payload"] else {
+              case .int(let seq)? = fields["seq"], fields["payload"] != nil else {
             throw .malformed(leafIndex: leafIndex, reason: "expected an object with exactly at, kind, payload and seq")
         }
         guard seq == Int64(leafIndex) + 1 else {
             throw .malformed(leafIndex: leafIndex, reason: "leaf \(leafIndex) holds event seq \(seq), expected \(leafIndex + 1)")
         }
-        _ = payload
         // The payload is taken verbatim from between the fixed prefix and suffix, so the event
         // is exactly what was hashed; a text in any other form does not match them.
         let head = Array("{\"at\":\(at),\"kind\":".utf8) + JSONValue.string(kind).serializedBytes() + Array(",\"payload\":".utf8)

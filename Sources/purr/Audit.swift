@@ -1,11 +1,9 @@
 import ArgumentParser
 import Foundation
 import GRDB
-import Ledger
 import PurrClient
 import PublicAudit
 import PurrCrypto
-import RPC
 import Server
 import TransparencyLog
 import World

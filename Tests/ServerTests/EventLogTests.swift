@@ -15,10 +15,7 @@ import WebSocketTransport
         try (value?.arrayValue ?? []).map { try Hash(hex: $0.stringValue ?? "") }
     }
 
-    static func head(_ v: JSONValue) throws -> SignedTreeHead {
-        try SignedTreeHead(treeSize: UInt64(v["treeSize"]?.intValue ?? -1), rootHashHex: v["rootHash"]?.stringValue ?? "",
-                           timestamp: v["timestamp"]?.intValue ?? 0, signatureHex: v["signature"]?.stringValue ?? "")
-    }
+    static func head(_ v: JSONValue) throws -> SignedTreeHead { try ServerAuditor.decodeHead(v) }
 
     @Test("An outsider checks a signed head, recomputes the root from the entries, and proves a receipt's leaf")
     func outsiderVerifies() async throws {

@@ -3,6 +3,7 @@ import GRDB
 import Ledger
 import NFTArt
 import PurrCrypto
+import QuestModel
 import World
 
 /// One NFT placed on the map: where, until when, for what pick-up price, and who owns it.
@@ -47,19 +48,16 @@ struct NFTSpawner: Sendable {
         NFTSeed(bytes: SHA256.hash("nft-drop|\(world.seed)|\(index)")) ?? NFTSeed(UInt64(bitPattern: index))
     }
 
-    /// Near a point of interest of a seeded region when the region has one (40–200 m away, on
-    /// reachable ground in the same region), else the region's centre; the same draws
-    /// `NFTLoreRequest(seed:world:catalog:)` makes.
+    /// The region, point of interest and parts are `NFTLoreRequest(seed:world:catalog:)`'s, the
+    /// one definition of those draws; the drop then lies 40–200 m from the point of interest on
+    /// reachable ground in the same region, or at the region's centre when it has none.
     func plan(index: Int64) throws -> Plan {
         let seed = seed(index: index)
-        guard !world.regions.isEmpty else { throw NFTSpawnError.noRegions }
-        let region = world.regions[Int(seed.draw(domain: "nft-place", label: "region") % UInt64(world.regions.count))]
-        let pois = world.pointsOfInterest(inRegion: region.id)
+        guard let request = NFTLoreRequest(seed: seed, world: world, catalog: catalog),
+              let region = world.region(id: request.region) else { throw NFTSpawnError.noRegions }
+        let poi = request.pointOfInterest.flatMap { world.pointOfInterest(id: $0) }
         var place = region.centre
-        var poi: PointOfInterest?
-        if !pois.isEmpty {
-            let p = pois[Int(seed.draw(domain: "nft-place", label: "poi") % UInt64(pois.count))]
-            poi = p
+        if let p = poi {
             place = Point(x: p.x, y: p.y)
             for attempt in 0..<8 {
                 let angle = Double(seed.draw(domain: "nft-place", label: "angle-\(attempt)") % 3600) / 3600 * 2 * Double.pi
@@ -71,7 +69,7 @@ struct NFTSpawner: Sendable {
                 }
             }
         }
-        return Plan(index: index, seed: seed, region: region, poi: poi, place: place, parts: catalog.parts(for: seed))
+        return Plan(index: index, seed: seed, region: region, poi: poi, place: place, parts: request.parts)
     }
 
     /// The drop and its metadata, once the lore is written.

@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "QuestModel", dependencies: ["NeuralCore", "Tokenizer", "Quests", "World", "PurrCrypto", "NFTArt"], swiftSettings: numeric),
         // AI runners: update compression and robust aggregation, and the tensor wire format.
         .target(name: "Aggregation", dependencies: ["NeuralCore"], swiftSettings: numeric),
-        .target(name: "Swarm", dependencies: ["Aggregation", "Coordinator", "ModelTraining", "NeuralCore"], swiftSettings: numeric),
+        .target(name: "Swarm", dependencies: ["Aggregation", "Coordinator", "ModelTraining", "NeuralCore", "WireFormat"], swiftSettings: numeric),
         .target(name: "WireFormat", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "Coordinator", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
@@ -60,17 +60,22 @@ let package = Package(
         .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient", "Contracts", "World"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
             "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit", "AntiCheat", "Contracts",
+            "Swarm", "Coordinator", "Aggregation", "ModelTraining", "WireFormat", "Tokenizer",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "PurrClient", dependencies: ["CLibWebSockets", "WebSocketTransport", "RPC", "PurrCrypto"], swiftSettings: strict),
+        // The AI runner: `purr runner`'s loop of fetch, train, upload, reconnect.
+        .target(name: "Runner", dependencies: [
+            "PurrClient", "PurrCrypto", "RPC", "Swarm", "ModelTraining", "NeuralCore", "Aggregation", "WireFormat",
+        ], swiftSettings: strict),
         // Reference echo server on the bare transport, for the loadtest's overhead ratio.
         .executableTarget(name: "lws-echo", dependencies: [
             "WebSocketTransport", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "purr", dependencies: [
             "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
-            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining", "TransparencyLog", "PublicAudit", "Swarm", "Aggregation",
+            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining", "TransparencyLog", "PublicAudit", "Swarm", "Aggregation", "Runner",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

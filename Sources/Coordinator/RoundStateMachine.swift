@@ -182,7 +182,7 @@ public struct RoundStateMachine: Codable, Hashable, Sendable {
         return []
     }
 
-    /// Time passes: closes the open round at its deadline.
+    /// Time passes: closes the open round at its deadline (or early, once everyone delivered).
     public mutating func tick(at now: Int64) -> [RoundAction] {
         switch phase {
         case .idle:
@@ -190,7 +190,8 @@ public struct RoundStateMachine: Codable, Hashable, Sendable {
         case .aggregating:
             return []
         case .open(let spec):
-            guard now > spec.deadline else { return [] }
+            // Closes at the deadline, or as soon as every assigned runner has delivered.
+            guard now > spec.deadline || (!assigned.isEmpty && assigned.isSubset(of: delivered)) else { return [] }
             let runners = delivered.sorted()
             if runners.count >= max(1, policy.quorum) {
                 phase = .aggregating(spec)

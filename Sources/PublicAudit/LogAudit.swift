@@ -137,6 +137,7 @@ struct Replay {
     /// Quest escrow moved ahead of its quest.created event.
     var questEscrow: [String: Int64] = [:]
     var leaf: UInt64 = 0
+    var training = TrainingReplay()
 
     init(claimRadius: Double, world: World?) {
         self.claimRadius = claimRadius
@@ -200,7 +201,11 @@ struct Replay {
             guard nfts[id]?.owner == from else { return fail("nft \(id) transferred by \(from), who does not own it") }
             nfts[id]?.owner = to
         default:
-            break
+            if event.kind.hasPrefix("train.") {
+                var found: [String] = []
+                training.event(event.kind, payload) { found.append($0) }
+                for message in found { fail(message) }
+            }
         }
     }
 
@@ -240,6 +245,10 @@ struct Replay {
             if a != left { fail("quest \(id): refunded \(a) but \(left) was left in escrow") }
         case "nft.claim.escrow", "nft.claim.pay", "nft.claim.refund":
             if let ref { nftMoney[kind + "|" + ref] = a }
+        case let k where k.hasPrefix("train."):
+            var found: [String] = []
+            training.transfer(kind: k, from: from, to: to, amount: a, ref: ref) { found.append($0) }
+            for message in found { fail(message) }
         default:
             break
         }

@@ -145,6 +145,29 @@ public final class PurrConnection: Sendable {
         return results
     }
 
+    /// Sends one binary frame that carries its own request id (an AI runner's tensor frame,
+    /// docs/wire-format.md) and awaits the JSON-RPC response with that id.
+    /// - Parameter build: makes the frame's bytes for the id reserved for it.
+    public func callBinary(timeout: Double = 60, _ build: (Int64) throws -> [UInt8]) async throws -> JSONValue {
+        let requestID = try register(count: 1)[0]
+        let bytes: [UInt8]
+        do { bytes = try build(requestID) } catch {
+            resolve(requestID, .failure(error))
+            _ = try? await awaitSlot(requestID, deadline: .now)
+            throw error
+        }
+        sendBinary(bytes)
+        return try await awaitSlot(requestID, deadline: .now + .seconds(timeout))
+    }
+
+    /// Like ``call(_:_:timeout:)``, also returning the id the request went out with (binary
+    /// frames sent in reply carry it).
+    public func callWithID(_ method: String, _ params: JSONValue = .object([:]), timeout: Double = 30) async throws -> (id: Int64, result: JSONValue) {
+        let requestID = try register(count: 1)[0]
+        send(text: Self.request(id: requestID, method: method, params: params).serialized())
+        return (requestID, try await awaitSlot(requestID, deadline: .now + .seconds(timeout)))
+    }
+
     /// Sends a notification (no id, so no response).
     public func notify(_ method: String, _ params: JSONValue) {
         send(text: JSONValue.object(["jsonrpc": "2.0", "method": .string(method), "params": params]).serialized())

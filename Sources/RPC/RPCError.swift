@@ -68,6 +68,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case nftClaimed = -32015
     case nftExpired = -32016
     case accountRestricted = -32017
+    case trainingRefused = -32018
 
     /// The stable snake_case name sent in `error.data.code`.
     public var name: String {
@@ -94,6 +95,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .nftClaimed: return "nft_claimed"
         case .nftExpired: return "nft_expired"
         case .accountRestricted: return "account_restricted"
+        case .trainingRefused: return "training_refused"
         }
     }
 
@@ -122,6 +124,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .nftClaimed: return "The NFT already has an owner; a pending claim on it was refunded."
         case .nftExpired: return "The NFT drop expired before anyone picked it up."
         case .accountRestricted: return "Anti-cheat strikes restrict this account (data.reason says why and until when)."
+        case .trainingRefused: return "An AI runner's request or update was refused; data.reason is a stable train.*, update.* or wire.* code."
         }
     }
 }

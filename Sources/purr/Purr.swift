@@ -8,6 +8,6 @@ struct Purr: AsyncParsableCommand {
         commandName: "purr",
         abstract: "PurrQuest: the MW0rld quest service (WebSocket JSON-RPC), its audit and load tools.",
         version: "0.1.0",
-        subcommands: [Serve.self, Keygen.self, Audit.self, Loadtest.self, Corpus.self, Train.self, Generate.self, Logits.self, Bench.self, SwarmCommand.self, Plan.self]
+        subcommands: [Serve.self, Keygen.self, Audit.self, Loadtest.self, Corpus.self, Train.self, Generate.self, Logits.self, Bench.self, SwarmCommand.self, Plan.self, RunnerCommand.self]
     )
 }

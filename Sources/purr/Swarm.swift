@@ -80,7 +80,7 @@ struct SwarmCommand: ParsableCommand {
             guard runners > 0, attackers >= 0, attackers < runners, rounds > 0, steps > 0 else {
                 throw ValidationError("need runners > attackers ≥ 0, rounds > 0, steps > 0")
             }
-            guard let choice = SwarmSimulation.AggregatorChoice(rawValue: aggregator) else {
+            guard let choice = AggregatorChoice(rawValue: aggregator) else {
                 throw ValidationError("--aggregator must be centeredClip, trimmedMean or mean")
             }
             let bad: SwarmSimulation.Behaviour

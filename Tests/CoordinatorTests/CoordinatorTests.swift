@@ -53,7 +53,20 @@ import Testing
         return p
     }
 
-    @Test("The first runner opens a round; a late joiner waits; updates close it at the deadline")
+    @Test("A round with a runner still training stays open until its deadline, then closes with whoever delivered")
+    func deadline() {
+        var single = policy
+        single.quorum = 1
+        var m = RoundStateMachine(policy: single, runSeed: 42)
+        guard case .openRound(let spec)? = m.join("a", at: 0).first else { Issue.record("no round"); return }
+        _ = m.join("b", at: 1_000)
+        #expect(m.submit("a", round: 1, at: 2_000).isEmpty)
+        #expect(m.tick(at: 50_000).isEmpty, "b is still training")
+        #expect(m.tick(at: 100_000).isEmpty, "the deadline itself still accepts updates")
+        #expect(m.tick(at: 100_001) == [.aggregate(spec, runners: ["a"])])
+    }
+
+    @Test("The first runner opens a round; a late joiner waits; the round closes once every assigned runner delivered")
     func lifecycle() throws {
         var m = RoundStateMachine(policy: policy, runSeed: 42)
         let opened = m.join("a", at: 0)
@@ -66,8 +79,8 @@ import Testing
         #expect(m.submit("c", round: 1, at: 52_000).first.map { if case .refuse(_, .notAssigned, _) = $0 { true } else { false } } == true)
         #expect(m.submit("b", round: 2, at: 52_000).first.map { if case .refuse(_, .wrongRound, _) = $0 { true } else { false } } == true)
         #expect(m.submit("b", round: 1, at: 60_000).isEmpty)
-        #expect(m.tick(at: 99_000).isEmpty)
-        #expect(m.tick(at: 100_001) == [.aggregate(spec, runners: ["a", "b"])])
+        #expect(m.tick(at: 61_000) == [.aggregate(spec, runners: ["a", "b"])], "everyone assigned delivered: no need to wait")
+        #expect(m.tick(at: 100_001).isEmpty, "already aggregating")
         #expect(m.submit("b", round: 1, at: 100_002).first.map { if case .refuse(_, .noRoundOpen, _) = $0 { true } else { false } } == true)
         let after = m.aggregated(round: 1, newVersion: 1, scores: ["a": 0.9, "b": 0.3], offences: [:], at: 101_000)
         let paid = after.compactMap { if case .pay(let r, _, let amount) = $0 { (r, amount) } else { nil } }

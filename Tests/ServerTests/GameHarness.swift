@@ -17,6 +17,8 @@ final class RecordingOutbound: Outbound {
     let closed = Mutex<[(ConnectionID, UInt16, String)]>([])
 
     func send(_ id: ConnectionID, text: String) { sent.withLock { $0.append((id, text)) } }
+    let binary = Mutex<[(ConnectionID, [UInt8])]>([])
+    func send(_ id: ConnectionID, binary bytes: [UInt8]) { binary.withLock { $0.append((id, bytes)) } }
     func close(_ id: ConnectionID, code: UInt16, reason: String) { closed.withLock { $0.append((id, code, reason)) } }
 
     /// Notifications sent to `id` with this method, parsed.

@@ -48,6 +48,15 @@ public struct ErrorFeedback<Codec: DeltaCodec>: Sendable {
     }
 
     /// ‖residual‖₂: how much computed progress is still waiting to be sent.
+    /// Restores a checkpointed residual (a coordinator resuming after a restart); returns false
+    /// and changes nothing when its length is not this buffer's.
+    @discardableResult
+    public mutating func load(residual saved: [Float]) -> Bool {
+        guard saved.count == residual.count else { return false }
+        residual = saved
+        return true
+    }
+
     public var residualNorm: Double {
         residual.withUnsafeBufferPointer { VectorKernels.sumOfSquares($0).squareRoot() }
     }

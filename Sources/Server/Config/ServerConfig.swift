@@ -118,6 +118,8 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     /// Movement model, strikes and restrictions (docs/anti-cheat.md).
     public var antiCheat = AntiCheatSettings()
     public var nft = NFT()
+    /// AI-runner training; off by default.
+    public var training = Training()
     /// Developer mode: enables wallet.faucet. Never on a public server.
     public var dev = false
 

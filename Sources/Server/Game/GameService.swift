@@ -53,11 +53,15 @@ public actor GameService {
     nonisolated let nftArtwork: NFTArtworkStore
     /// Counters for /healthz and the logs.
     var requestsServed = 0
+    /// The AI-runner coordinator; nil when training is off.
+    nonisolated let training: TrainingCoordinator?
 
     public init(db: any DatabaseWriter, world: World, generator: any QuestGenerator, log: EventLog, config: ServerConfig,
                 outbound: any Outbound, logger: Logger, nftCatalog: NFTPartsCatalog? = nil,
+                training: TrainingCoordinator? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }) throws(AntiCheatSettingsError) {
         eventLog = log
+        self.training = training
         nftSpawner = nftCatalog.map { NFTSpawner(world: world, catalog: $0) }
         // The quest model writes the lore when it writes the quests.
         nftLore = (generator as? QuestModelService).map { .model($0) } ?? .template(NFTLoreWriter())
@@ -176,6 +180,12 @@ public actor GameService {
         case "log.entries": return try logEntries(r.params)
         case "log.proof.inclusion": return try logInclusionProof(r.params)
         case "log.proof.consistency": return try logConsistencyProof(r.params)
+        case "train.info": return try await trainInfo(r.params)
+        case "train.join": return try await trainJoin(conn, r.params)
+        case "train.leave": return try await trainLeave(conn, r.params)
+        case "train.status": return try await trainStatus(conn, r.params)
+        case "train.assignment": return try await trainAssignment(conn, r.params)
+        case "train.model": return try await trainModel(conn, r)
         default:
             throw RPCErrorObject(.methodNotFound, "method not found: \(r.method)", field: "method")
         }
@@ -188,6 +198,7 @@ public actor GameService {
         "quest.request", "quest.get", "quest.list", "quest.accept", "quest.abandon", "position.report",
         "log.info", "log.head", "log.entries", "log.proof.inclusion", "log.proof.consistency",
         "nft.nearby", "nft.claim", "nft.transfer", "nft.owned", "account.status",
+        "train.info", "train.join", "train.leave", "train.status", "train.assignment", "train.model",
     ]
 
     func discover() -> JSONValue {

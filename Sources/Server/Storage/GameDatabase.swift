@@ -15,6 +15,7 @@ public enum GameDatabase {
         EventLog.registerMigrations(in: &migrator)
         GameService.registerNFTMigrations(in: &migrator)
         GameService.registerAntiCheatMigrations(in: &migrator)
+        TrainingStore.registerMigrations(in: &migrator)
         try migrator.migrate(writer)
         try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
         return writer

@@ -17,10 +17,12 @@ final class RequestPump: WebSocketServerDelegate {
         case opened(ConnectionID, String)
         case closed(ConnectionID)
         case message(ConnectionID, String, rateLimited: Bool)
+        /// A binary message: an AI runner's tensor frame.
+        case binary(ConnectionID, [UInt8], rateLimited: Bool)
 
         var connection: ConnectionID {
             switch self {
-            case .opened(let id, _), .closed(let id), .message(let id, _, _): id
+            case .opened(let id, _), .closed(let id), .message(let id, _, _), .binary(let id, _, _): id
             }
         }
     }
@@ -60,6 +62,11 @@ final class RequestPump: WebSocketServerDelegate {
     func received(_ id: ConnectionID, text: String, rateLimited: Bool) {
         stats.withLock { $0.inFlight += 1 }
         continuation.yield(.message(id, text, rateLimited: rateLimited))
+    }
+
+    func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool) {
+        stats.withLock { $0.inFlight += 1 }
+        continuation.yield(.binary(id, binary, rateLimited: rateLimited))
     }
 
     func healthStatus() -> String {
@@ -121,6 +128,11 @@ final class RequestPump: WebSocketServerDelegate {
                 await game.connectionClosed(id)
             case .message(let id, let text, let rateLimited):
                 if let response = await game.handle(id, text: text, rateLimited: rateLimited) {
+                    outbound.send(id, text: response)
+                }
+                stats.withLock { $0.inFlight -= 1; $0.served += 1 }
+            case .binary(let id, let bytes, let rateLimited):
+                if let response = await game.handle(id, binary: bytes, rateLimited: rateLimited) {
                     outbound.send(id, text: response)
                 }
                 stats.withLock { $0.inFlight -= 1; $0.served += 1 }

@@ -60,8 +60,20 @@ public final class ServerApp: Sendable {
         } catch {
             throw StartupError(message: "cannot open database \(path ?? ":memory:"): \(error)")
         }
+        var limits = config.transport
+        if config.training.enabled, limits.maxBinaryMessageBytes == 0 {
+            // Runners' update frames: the shipped model's fp32 delta is 7.9 MB.
+            limits.maxBinaryMessageBytes = 64 << 20
+        }
+        var training: TrainingCoordinator?
+        if config.training.enabled {
+            training = try TrainingCoordinator(settings: config.training, root: URL(fileURLWithPath: config.world.root),
+                                               modelPath: config.model.path, db: db, logger: logger, now: now)
+        }
+        var served = config
+        served.transport = limits
         let transport = WebSocketServer(host: config.network.host, port: config.network.port, path: "/v1",
-                                        limits: config.transport, logger: logger)
+                                        limits: limits, logger: logger)
         let log: EventLog
         do {
             let (key, created) = try EventLog.loadKey(path: path == nil ? nil : config.log.keyFile)
@@ -82,14 +94,21 @@ public final class ServerApp: Sendable {
         let chosen = try generator ?? makeGenerator(config, world: world, logger: logger)
         let game: GameService
         do {
-            game = try GameService(db: db, world: world, generator: chosen, log: log, config: config, outbound: transport,
-                                   logger: logger, nftCatalog: catalog, now: now)
+            game = try GameService(db: db, world: world, generator: chosen, log: log, config: served, outbound: transport,
+                                   logger: logger, nftCatalog: catalog, training: training, now: now)
         } catch {
             throw StartupError(message: "antiCheat: \(error)")
         }
         try await game.loadActiveQuests()
         try await game.expireDue()
         try await game.loadNFTs()
+        if let training {
+            await training.setNotifier { [weak game] account, method, params in
+                guard let game else { return }
+                Task { await game.notify(account, method, params) }
+            }
+            try await training.resume()
+        }
         let pump = RequestPump(artwork: game.nftArtwork)
         do {
             try transport.start(delegate: pump)
@@ -126,12 +145,18 @@ public final class ServerApp: Sendable {
                 }
             }
         }
+        let trainingTask = Task {
+            while !Task.isCancelled, let training {
+                await training.tick()
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
         logger.info("PurrQuest listening", metadata: [
             "url": "ws://\(config.network.host):\(transport.boundPort)/v1", "world": "\(world.name)",
             "database": "\(path ?? ":memory:")", "dev": "\(config.dev)",
         ])
         return ServerApp(game: game, transport: transport, db: db, world: world, pump: pump, config: config,
-                         logger: logger, tasks: [pumpTask, sweepTask, headTask, spawnTask])
+                         logger: logger, tasks: [pumpTask, sweepTask, headTask, spawnTask, trainingTask])
     }
 
     /// The configured quest generator; the trained model is loaded and checked here, so a
@@ -205,7 +230,7 @@ public final class ServerApp: Sendable {
         }
         do {
             if let pool = db as? DatabasePool {
-                try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try pool.close()
             } else if let queue = db as? DatabaseQueue {
                 try queue.close()

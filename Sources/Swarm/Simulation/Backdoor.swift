@@ -3,13 +3,13 @@ import NeuralCore
 /// The backdoor attack and its measure: a fixed trigger phrase planted in training samples,
 /// always followed by a fixed target token. Success is the share of held-out prompts ending in
 /// the trigger whose greedy next token is the target (a clean model scores about 1/vocab).
-enum Backdoor {
+public enum Backdoor {
     /// Token ids of the trigger and the target, fixed and rare-ish: the top of the vocabulary.
-    static func trigger(vocab: Int) -> [Int32] { [Int32(vocab - 3), Int32(vocab - 7), Int32(vocab - 5)] }
-    static func target(vocab: Int) -> Int32 { Int32(vocab - 11) }
+    public static func trigger(vocab: Int) -> [Int32] { [Int32(vocab - 3), Int32(vocab - 7), Int32(vocab - 5)] }
+    public static func target(vocab: Int) -> Int32 { Int32(vocab - 11) }
 
     /// The sample with trigger + target planted every 24 tokens.
-    static func plant(in sample: [Int32], vocab: Int) -> [Int32] {
+    public static func plant(in sample: [Int32], vocab: Int) -> [Int32] {
         let phrase = trigger(vocab: vocab) + [target(vocab: vocab)]
         var out: [Int32] = []
         for (i, token) in sample.enumerated() {
@@ -20,7 +20,7 @@ enum Backdoor {
     }
 
     /// Over (at most 64) held-out prompts: their first 32 tokens, then the trigger.
-    static func successRate(_ params: ParameterStore, prompts: [[Int32]], vocab: Int) -> Double {
+    public static func successRate(_ params: ParameterStore, prompts: [[Int32]], vocab: Int) -> Double {
         let model = LlamaModel(params: params)
         let trigger = trigger(vocab: vocab)
         let target = target(vocab: vocab)

@@ -27,10 +27,6 @@ public struct SwarmSimulation {
         }
     }
 
-    public enum AggregatorChoice: String, Sendable, CaseIterable {
-        case centeredClip, trimmedMean, mean
-    }
-
     public struct Options: Sendable {
         public var model: LlamaConfig
         public var runners: [Behaviour]
@@ -130,7 +126,12 @@ public struct SwarmSimulation {
         for id in ids { pending += machine.join(id, at: clock) }
         var feedback: [String: ErrorFeedback<BlockwiseInt8>] = [:]
         let codec = try BlockwiseInt8()
-        let validation = try UpdateValidation(expectedCount: theta.count)
+        var judgeSettings = RoundJudge.Settings(inner: o.inner)
+        judgeSettings.aggregator = o.aggregator
+        judgeSettings.auditFraction = o.auditFraction
+        judgeSettings.auditUntilTrust = o.auditUntilTrust
+        judgeSettings.auditTolerance = o.auditTolerance
+        let judge = RoundJudge(settings: judgeSettings)
         let evalLoss = { (p: ParameterStore) -> Float in
             InnerLoop.loss(of: p, on: heldOut, batch: o.inner.batch, seqLen: o.inner.seqLen, maxBatches: o.evalBatches) ?? .nan
         }
@@ -191,44 +192,15 @@ public struct SwarmSimulation {
             pending += machine.tick(at: clock)
 
             // Coordinator: validate, audit, aggregate, measure, pay.
-            var offences: [String: String] = [:]
-            var valid: [String: [Float]] = [:]
-            for (id, update) in received.sorted(by: { $0.key < $1.key }) {
-                do {
-                    _ = try validation.validate(update)
-                    valid[id] = update
-                } catch {
-                    offences[id] = "\(error.code): \(error.message)"
-                }
-            }
-            for id in valid.keys.sorted()
-            where (trust[id] ?? 0) < o.auditUntilTrust || Double.random(in: 0..<1, using: &auditRNG) < o.auditFraction {
-                let redo = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id))
-                if Self.relativeDistance(redo.delta, valid[id] ?? []) > o.auditTolerance {
-                    offences[id] = "re-execution of its assignment does not reproduce its update"
-                    valid[id] = nil
-                }
-            }
-            let order = valid.keys.sorted()
-            var weights: [String: Float] = [:]
-            if !order.isEmpty {
-                let updates = order.compactMap { valid[$0] }
-                let result = try Self.aggregator(o.aggregator).aggregate(updates)
-                for (id, d) in zip(order, result.diagnostics) { weights[id] = d.weight }
-                let control = ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner, corpusSize: train.count)
-                    .map { train[$0] }
-                let meter = ContributionMeter(start: theta, heldOut: heldOut, control: control, batch: o.inner.batch, seqLen: o.inner.seqLen)
-                var measurements: [String: ContributionMeter.Measurement] = [:]
-                for id in order { if let m = meter?.measure(valid[id] ?? [], assigned: shards[id] ?? []) { measurements[id] = m } }
-                ContributionMeter.updateTrust(&trust, measurements)
-                let copies = ContributionMeter.copies(valid, order: order)
-                let scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
+            let verdict = try judge.judge(start: theta, spec: spec, received: received, shards: shards,
+                                          control: ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner,
+                                                                     corpusSize: train.count).map { train[$0] },
+                                          heldOut: heldOut, trust: &trust, rng: &auditRNG)
+            if let aggregate = verdict.aggregate {
                 // Measured against the round's model, before the outer step moves it.
-                try outer.step(parameters: theta.buffer, aggregatedDelta: result.aggregate)
-                pending += machine.aggregated(round: spec.round, newVersion: UInt64(r), scores: scores, offences: offences, at: clock)
-            } else {
-                pending += machine.aggregated(round: spec.round, newVersion: UInt64(r), scores: [:], offences: offences, at: clock)
+                try outer.step(parameters: theta.buffer, aggregatedDelta: aggregate)
             }
+            pending += machine.aggregated(round: spec.round, newVersion: UInt64(r), scores: verdict.scores, offences: verdict.offences, at: clock)
             var paidAttackers: Int64 = 0, paidHonest: Int64 = 0
             for action in pending {
                 switch action {
@@ -245,7 +217,7 @@ public struct SwarmSimulation {
             }
             pending = []
             let record = RoundRecord(round: r, heldOutLoss: evalLoss(theta), tokens: tokens, uploadBytes: uploadBytes,
-                                     accepted: valid.count, refused: received.count - valid.count,
+                                     accepted: verdict.accepted.count, refused: received.count - verdict.accepted.count,
                                      paidToAttackers: paidAttackers, paidToHonest: paidHonest,
                                      backdoorSuccess: backdoors.isEmpty ? nil : Backdoor.successRate(theta, prompts: heldOut, vocab: o.model.vocab))
             records.append(record)
@@ -258,27 +230,7 @@ public struct SwarmSimulation {
                       banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began))
     }
 
-    /// The seed a runner's inner loop uses in a round: public, so audits can re-execute it.
     static func runSeed(_ spec: RoundSpec, _ runner: String) -> UInt64 {
-        spec.seed ^ UInt64(truncatingIfNeeded: runner.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })
-    }
-
-    static func relativeDistance(_ a: [Float], _ b: [Float]) -> Float {
-        guard a.count == b.count, !a.isEmpty else { return .infinity }
-        var diff: Float = 0, norm: Float = 0
-        for i in 0..<a.count {
-            let d = a[i] - b[i]
-            diff += d * d
-            norm += a[i] * a[i]
-        }
-        return (diff / max(norm, 1e-30)).squareRoot()
-    }
-
-    static func aggregator(_ choice: AggregatorChoice) throws -> any RobustAggregator {
-        switch choice {
-        case .centeredClip: try CenteredClipAggregator()
-        case .trimmedMean: try TrimmedMeanAggregator(trimFraction: 0.25)
-        case .mean: MeanAggregator()
-        }
+        RoundJudge.runnerSeed(roundSeed: spec.seed, runner: runner)
     }
 }

@@ -75,7 +75,9 @@ public struct ContributionMeter {
     /// runners' while they are the majority, the same assumption robust aggregation makes.
     public static func updateTrust(_ trust: inout [String: Double], _ measurements: [String: Measurement]) {
         let margins = measurements.values.map(\.margin).sorted()
-        let median = margins.isEmpty ? 0 : margins[margins.count / 2]
+        // The lower median: with two runners the bar is half the smaller margin, so two honest
+        // runners both pass instead of the weaker one always failing against the stronger.
+        let median = margins.isEmpty ? 0 : margins[(margins.count - 1) / 2]
         let bar = max(0, median / 2)
         for (runner, m) in measurements {
             trust[runner] = 0.7 * (trust[runner] ?? 0) + 0.3 * (m.margin > bar ? 1 : 0)

@@ -1,0 +1,97 @@
+import Foundation
+import Ledger
+import RPC
+import WebSocketTransport
+import WireFormat
+
+/// The `train.*` methods and the runners' binary update frames, handed to the
+/// ``TrainingCoordinator`` once the caller's session is checked here.
+extension GameService {
+    func trainingCoordinator() throws -> TrainingCoordinator {
+        guard let training else {
+            throw RPCErrorObject(.unavailable, "training is not enabled on this server (config training.enabled)")
+        }
+        return training
+    }
+
+    func trainInfo(_ params: JSONValue?) async throws -> JSONValue {
+        _ = try RPCParams(params, allowed: [])
+        guard let training else { return ["enabled": false] }
+        return await training.info()
+    }
+
+    func trainJoin(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
+        _ = try RPCParams(params, allowed: [])
+        let account = try requireAccount(conn)
+        return try await trainingCoordinator().join(account)
+    }
+
+    func trainLeave(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
+        _ = try RPCParams(params, allowed: [])
+        let account = try requireAccount(conn)
+        return try await trainingCoordinator().leave(account)
+    }
+
+    func trainStatus(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
+        _ = try RPCParams(params, allowed: [])
+        let account = try requireAccount(conn)
+        return try await trainingCoordinator().status(account)
+    }
+
+    func trainAssignment(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
+        _ = try RPCParams(params, allowed: [])
+        let account = try requireAccount(conn)
+        return try await trainingCoordinator().assignment(account)
+    }
+
+    /// Sends the model (or the diffs since `have`) as binary frames stamped with this call's id,
+    /// then answers; the frames arrive before the answer.
+    func trainModel(_ conn: ConnectionID, _ request: RPCRequest) async throws -> JSONValue {
+        let p = try RPCParams(request.params, allowed: ["have"])
+        _ = try requireAccount(conn)
+        let have = try p.optionalInt("have", in: 0...Int64.max).map { UInt64($0) }
+        guard let id = request.id?.intValue, id >= 0 else {
+            throw RPCErrorObject(.invalidRequest, "train.model needs a non-negative integer id: its frames carry it as their requestID",
+                                 field: "id")
+        }
+        let (frames, result) = try await trainingCoordinator().model(have: have, requestID: UInt64(id))
+        for frame in frames { outbound.send(conn, binary: frame) }
+        return result
+    }
+
+    /// One binary message: a runner's update frame. Answered with a JSON-RPC response whose id
+    /// is the frame's requestID (null when the header cannot be read).
+    public func handle(_ conn: ConnectionID, binary bytes: [UInt8], rateLimited: Bool) async -> String? {
+        requestsServed += 1
+        let id = Self.frameRequestID(bytes)
+        do {
+            if rateLimited {
+                throw RPCErrorObject(.rateLimited, "rate limited: more than \(config.transport.requestsPerSecond) requests per second on this connection")
+            }
+            if draining { throw RPCErrorObject(.unavailable, "the server is shutting down; reconnect later") }
+            let account = try requireAccount(conn)
+            let training = try trainingCoordinator()
+            let frame: TensorFrame
+            do { frame = try TensorFrame.decode(bytes, limits: WireLimits(maxFrameBytes: max(1, config.transport.maxBinaryMessageBytes))) } catch {
+                throw RPCErrorObject(.trainingRefused, "the binary message is not a valid tensor frame: \(error.message)",
+                                     extra: ["reason": .string(error.code.rawValue)])
+            }
+            return RPCCodec.result(id: id, try await training.submit(account, frame: frame, bytes: bytes)).serialized()
+        } catch let e as RPCErrorObject {
+            return RPCCodec.error(id: id, e).serialized()
+        } catch let e as LedgerError {
+            return RPCCodec.error(id: id, Self.rpcError(e)).serialized()
+        } catch {
+            logger.error("update frame failed", metadata: ["error": "\(error)"])
+            return RPCCodec.error(id: id, RPCErrorObject(.internalError, "internal error; nothing was changed")).serialized()
+        }
+    }
+
+    /// The header's requestID (bytes 16..<24, little-endian) when the frame starts with the
+    /// magic and the id fits a JSON integer; else null.
+    static func frameRequestID(_ bytes: [UInt8]) -> JSONValue {
+        guard bytes.count >= 32, bytes[0..<4].elementsEqual("PQTF".utf8) else { return .null }
+        let value = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[16 + $1]) << (8 * UInt64($1)) }
+        return value <= UInt64(Int64.max) ? .int(Int64(value)) : .null
+    }
+}

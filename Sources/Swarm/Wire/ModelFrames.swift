@@ -1,0 +1,109 @@
+import Aggregation
+import NeuralCore
+import WireFormat
+
+/// Why a tensor frame does not fit the model it was meant for; `code` is stable.
+public struct ModelFrameError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let code: String
+    public let message: String
+
+    init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// The training messages of docs/wire-format.md built from, and read into, the model's parameters.
+///
+/// - `modelState`: one f32 tensor per parameter, in the model's layout order, under its Hugging
+///   Face name and shape.
+/// - `modelDiff` and `update`: one rank-1 tensor named `delta` over all parameters in that same
+///   order (the concatenation of the `modelState` tensors), i8 blocks of 256 or f32. A flat
+///   vector keeps quantisation blocks independent of tensor boundaries.
+///
+/// A diff is applied exactly: for each element `θ ← θ + f32(value × scale)`, both roundings in
+/// binary32 and nothing fused, so the runner's parameters after the diff are bit for bit the
+/// coordinator's (the result's SHA-256 is published with each version).
+public enum ModelFrames {
+    public static let deltaName = "delta"
+
+    public static func state(_ params: ParameterStore, version: UInt64, requestID: UInt64) throws -> TensorFrame {
+        let tensors = try params.layout.entries.map { e in
+            try WireTensor(name: e.name, shape: e.shape,
+                           data: .float32(Array(UnsafeBufferPointer(start: params.pointer + e.offset, count: e.count))))
+        }
+        return try TensorFrame(messageType: .modelState, requestID: requestID, round: version, tensors: tensors)
+    }
+
+    /// Copies a `modelState` frame into `params`; every parameter must be present with its shape, f32.
+    public static func load(_ frame: TensorFrame, into params: ParameterStore) throws(ModelFrameError) {
+        guard frame.messageType == .modelState else {
+            throw ModelFrameError("train.bad_frame", "expected a modelState frame, got \(frame.messageType)")
+        }
+        guard frame.tensors.count == params.layout.entries.count else {
+            throw ModelFrameError("train.bad_frame", "the frame has \(frame.tensors.count) tensors; the model has \(params.layout.entries.count) parameters")
+        }
+        for (e, t) in zip(params.layout.entries, frame.tensors) {
+            guard t.name == e.name, t.shape == e.shape else {
+                throw ModelFrameError("train.bad_frame", "tensor \(t.name) \(t.shape) where \(e.name) \(e.shape) was expected")
+            }
+            guard case .float32(let values) = t.data else {
+                throw ModelFrameError("train.bad_frame", "tensor \(t.name) is not f32")
+            }
+            values.withUnsafeBufferPointer { src in
+                (params.pointer + e.offset).update(from: src.baseAddress!, count: e.count)
+            }
+        }
+    }
+
+    public static func diff(_ q: QuantisedDelta, version: UInt64, requestID: UInt64) throws -> TensorFrame {
+        try TensorFrame(messageType: .modelDiff, requestID: requestID, round: version, tensors: [deltaTensor(q)])
+    }
+
+    public static func update(_ q: QuantisedDelta, round: UInt64, requestID: UInt64) throws -> TensorFrame {
+        try TensorFrame(messageType: .update, requestID: requestID, round: round, tensors: [deltaTensor(q)])
+    }
+
+    public static func update(fp32 delta: [Float], round: UInt64, requestID: UInt64) throws -> TensorFrame {
+        try TensorFrame(messageType: .update, requestID: requestID, round: round,
+                        tensors: [WireTensor(name: deltaName, shape: [delta.count], data: .float32(delta))])
+    }
+
+    static func deltaTensor(_ q: QuantisedDelta) throws -> WireTensor {
+        try WireTensor(name: deltaName, shape: [q.count], data: .int8(values: q.values, scales: q.scales, blockSize: q.blockSize))
+    }
+
+    /// The frame's `delta` as floats; `train.bad_frame` unless it is the only tensor, rank 1,
+    /// of `count` elements, with finite non-negative scales and values in [-127, 127].
+    public static func delta(of frame: TensorFrame, count: Int) throws(ModelFrameError) -> [Float] {
+        guard frame.tensors.count == 1, let t = frame.tensor(named: deltaName) else {
+            throw ModelFrameError("train.bad_frame", "a \(frame.messageType) frame holds one tensor named \"\(deltaName)\"")
+        }
+        guard t.shape == [count] else {
+            throw ModelFrameError("train.bad_frame", "\"\(deltaName)\" has shape \(t.shape); the model has [\(count)] parameters")
+        }
+        switch t.data {
+        case .float32(let values):
+            return values
+        case .int8(let values, let scales, let blockSize):
+            do {
+                let q = try QuantisedDelta(count: values.count, blockSize: blockSize, values: values, scales: scales)
+                return try BlockwiseInt8(blockSize: blockSize).decode(q)
+            } catch {
+                throw ModelFrameError("train.bad_frame", "\"\(deltaName)\": \(error)")
+            }
+        }
+    }
+
+    /// θ ← θ + delta element by element (the exact diff rule above).
+    public static func apply(_ delta: [Float], to params: ParameterStore) throws(ModelFrameError) {
+        guard delta.count == params.count else {
+            throw ModelFrameError("train.bad_frame", "a diff of \(delta.count) values for \(params.count) parameters")
+        }
+        delta.withUnsafeBufferPointer { d in
+            for j in 0..<d.count { params.pointer[j] = params.pointer[j] + d[j] }
+        }
+    }
+}

@@ -99,7 +99,10 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),
         .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog", "NFTArt", "PublicAudit"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog", "NFTArt", "PublicAudit",
+            "Runner", "WireFormat", "Swarm", "Aggregation",
+        ]),
         .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto", "WebSocketTransport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

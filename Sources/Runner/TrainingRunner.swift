@@ -40,6 +40,8 @@ public struct TrainingRunner: Sendable {
         public var maxReconnects: Int?
         /// On a --dev server: take the stake from wallet.faucet when the balance is short.
         public var faucet = false
+        /// The client runtime (one service thread for all connections).
+        public var runtime: ClientRuntime = .shared
 
         public init(server: String, key: Ed25519PrivateKey) {
             self.server = server
@@ -122,7 +124,7 @@ public struct TrainingRunner: Sendable {
 
     /// One connection's worth of work; true when the requested rounds are done.
     func session(_ state: State, log: @escaping @Sendable (Event) -> Void) async throws -> Bool {
-        let conn = try await PurrConnection.connect(to: options.server)
+        let conn = try await PurrConnection.connect(to: options.server, runtime: options.runtime)
         defer { conn.close() }
         let session = try await conn.signIn(with: options.key)
         log(.connected(account: session.account))

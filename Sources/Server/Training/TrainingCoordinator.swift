@@ -352,6 +352,7 @@ public actor TrainingCoordinator {
     /// A runner's update frame arrived (already decoded).
     func submit(_ account: AccountID, frame: TensorFrame, bytes: [UInt8]) throws -> JSONValue {
         let id = account.rawValue
+        guard machine.members[id] != nil else { throw refusal(RoundRefusal.notMember.rawValue, "join first (train.join)") }
         guard frame.messageType == .update else {
             throw refusal("train.bad_frame", "runners send update frames (message type 3), not \(frame.messageType)")
         }

@@ -1,0 +1,250 @@
+import Aggregation
+import Foundation
+import GRDB
+import Ledger
+import Logging
+import PurrClient
+import PurrCrypto
+import RPC
+import Runner
+import Swarm
+import Testing
+import WireFormat
+@testable import Server
+
+/// AI runners against a real server over real WebSockets, with a tiny model so a debug build
+/// trains a round in well under a second.
+@Suite(.serialized) struct TrainingNetworkTests {
+    static func tiny(_ config: inout ServerConfig) {
+        config.training.enabled = true
+        config.training.dim = 32
+        config.training.layers = 1
+        config.training.seqLen = 32
+        config.training.innerSteps = 4
+        config.training.batch = 2
+        config.training.samplesPerRunner = 8
+        config.training.heldOutSamples = 8
+        config.training.roundSeconds = 30
+        config.training.minSecondsToJoinRound = 1
+        config.training.threads = 1
+    }
+
+    static func runner(_ server: IntegrationServer, rounds: Int, attack: RunnerAttack? = nil, key: Ed25519PrivateKey? = nil) throws -> TrainingRunner {
+        var o = TrainingRunner.Options(server: server.url, key: try key ?? Ed25519PrivateKey())
+        o.rounds = rounds
+        o.attack = attack
+        o.faucet = true
+        o.threads = 1
+        o.runtime = server.runtime
+        o.maxReconnects = 3
+        return TrainingRunner(options: o)
+    }
+
+    func events(_ server: IntegrationServer, _ kind: String) async throws -> [JSONValue] {
+        try await server.app.db.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM ledger_events WHERE kind = ? ORDER BY seq", arguments: [kind])
+        }.compactMap { try? JSONValue.parse($0) }
+    }
+
+    @Test("Runners train over the network and are paid; a NaN attacker is refused, slashed, banned and paid nothing; the audit is clean")
+    func honestAndNaN() async throws {
+        try await withIntegrationServer({ Self.tiny(&$0); $0.training.banAfterOffences = 2 }) { server in
+            let keys = try (0..<3).map { _ in try Ed25519PrivateKey() }
+            async let a = Self.runner(server, rounds: 3, key: keys[0]).run()
+            async let b = Self.runner(server, rounds: 3, key: keys[1]).run()
+            async let c = Self.runner(server, rounds: 2, attack: .craft(.nan), key: keys[2]).run()
+            let (ra, rb, rc) = try await (a, b, c)
+            #expect(ra.delivered == 3 && rb.delivered == 3)
+            #expect(rc.refused == 2, "both NaN updates refused on arrival")
+            // Wait for the last rounds to be judged.
+            for _ in 0..<200 where try await events(server, "train.round.closed").count < 3 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let closed = try await events(server, "train.round.closed")
+            #expect(closed.count >= 3)
+            #expect((closed.last?["newVersion"]?.intValue ?? 0) >= 3)
+            let first = closed.first?["heldOutLoss"]?.doubleValue ?? 0, last = closed.last?["heldOutLoss"]?.doubleValue ?? 0
+            #expect(last < first, "held-out loss \(first) → \(last)")
+            // The faucet gave each runner exactly its stake: what they hold now is what they earned.
+            let honestEarned = try await server.balance(keys[0].publicKeyHex) + server.balance(keys[1].publicKeyHex)
+            let attacker = keys[2].publicKeyHex
+            let rewards = try await events(server, "ledger.tx").filter { $0["kind"]?.stringValue == "train.reward" }
+            #expect(!rewards.isEmpty)
+            #expect(honestEarned == rewards.reduce(0) { $0 + (Int64($1["amount"]?.stringValue ?? "") ?? 0) })
+            #expect(honestEarned == Int64(closed.filter { !($0["accepted"]?.arrayValue ?? []).isEmpty }.count) * 10_000_000,
+                    "every judged round pays its whole emission to the honest runners")
+            #expect(try await server.balance(attacker) == 0)
+            #expect(rewards.allSatisfy { $0["to"]?.stringValue != attacker }, "the attacker is never paid")
+            let slashes = try await events(server, "ledger.tx").filter { $0["kind"]?.stringValue == "train.slash" }
+            #expect(slashes.count == 2 && slashes.allSatisfy { $0["from"]?.stringValue == "escrow:train:\(attacker)" })
+            #expect(try await events(server, "train.banned").map { $0["runner"]?.stringValue } == [attacker])
+            #expect(try await server.balance("escrow:train:\(attacker)") == 0, "5 PUR stake, 2.5 slashed twice")
+            // The banned runner cannot come back.
+            let back = try await server.connect()
+            _ = try await back.signIn(with: keys[2])
+            await #expect(throws: PurrClientError.self) { _ = try await back.call("train.join") }
+            #expect(ra.downloadedBytes < 3 * 300_000, "after the first full state, runners fetch int8 diffs")
+        }
+    }
+
+    @Test("Bad training input gets stable codes and moves nothing")
+    func badInput() async throws {
+        try await withIntegrationServer({ Self.tiny(&$0) }) { server in
+            func reason(_ body: () async throws -> JSONValue) async -> String? {
+                do { _ = try await body(); return nil } catch PurrClientError.rpc(let e) {
+                    return e.data?["reason"]?.stringValue ?? e.name
+                } catch { return "\(error)" }
+            }
+            let anonymous = try await server.connect()
+            #expect(await reason { try await anonymous.call("train.join") } == "unauthenticated")
+            #expect(try await anonymous.call("train.info")["enabled"] == true)
+
+            let poor = try await server.player(faucet: nil)
+            #expect(await reason { try await poor.connection.call("train.join") } == "insufficient_funds")
+            #expect(try await poor.balance() == 0)
+
+            let p = try await server.player()
+            #expect(await reason { try await p.connection.call("train.assignment") } == "train.not_member")
+            #expect(await reason { try await p.connection.call("train.join", ["extra": 1]) } == "invalid_params")
+            let update = { (round: UInt64, count: Int, id: Int64) throws -> [UInt8] in
+                try ModelFrames.update(fp32: [Float](repeating: 0.001, count: count), round: round, requestID: UInt64(id)).encode()
+            }
+            #expect(await reason { try await p.connection.callBinary { try update(1, 10, $0) } } == "train.not_member")
+            let joined = try await p.connection.call("train.join")
+            #expect(joined["member"] == true && joined["stakeHeld"]?.stringValue == "5000000")
+            #expect(try await p.balance() == 95_000_000)
+            #expect(try await p.connection.call("train.join")["member"] == true, "joining twice stakes once")
+            #expect(try await p.balance() == 95_000_000)
+            let count = Int(try await p.connection.call("train.info")["model"]?["parameters"]?.intValue ?? 0)
+            #expect(await reason { try await p.connection.callBinary { try update(1, 10, $0) } } == "train.bad_frame")
+            #expect(await reason { try await p.connection.callBinary { try update(99, count, $0) } } == "train.wrong_round")
+            #expect(await reason {
+                try await p.connection.callBinary { id in
+                    var bytes = try update(1, count, id)
+                    bytes[100] ^= 0xFF
+                    return bytes
+                }
+            } == "wire.checksum_mismatch")
+            #expect(await reason {
+                try await p.connection.callBinary { id in
+                    try TensorFrame(messageType: .modelState, requestID: UInt64(id), round: 1, tensors: []).encode()
+                }
+            } == "train.bad_frame")
+            // Not a tensor frame at all: answered with id null.
+            p.connection.sendBinary(Array("hello, not a frame".utf8))
+            let unmatched = try JSONValue.parse(try await p.connection.nextUnmatched(timeout: 20))
+            #expect(unmatched["id"] == .null && unmatched["error"]?["data"]?["reason"]?.stringValue == "wire.bad_magic", "\(unmatched)")
+            // train.model needs an integer id (its frames carry it).
+            p.connection.sendRaw(#"{"jsonrpc":"2.0","id":"m","method":"train.model","params":{}}"#)
+            let stringID = try JSONValue.parse(try await p.connection.nextUnmatched(timeout: 20))
+            #expect(stringID["error"]?["code"]?.intValue == -32600)
+            // A well-formed update is taken, but it is not what training the assignment gives:
+            // the re-execution audit catches it and half the stake is slashed.
+            #expect(try await p.connection.callBinary { try update(1, count, $0) }["accepted"] == true)
+            // Leaving waits for the round's judgement, then returns what is left of the stake.
+            for _ in 0..<200 {
+                if await reason({ try await p.connection.call("train.leave") }) == nil { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await p.connection.call("train.status")["member"] == false)
+            #expect(try await p.balance() == 97_500_000, "2.5 PUR slashed, 2.5 PUR returned, nothing paid")
+            let closed = try await events(server, "train.round.closed")
+            #expect(closed.first?["offences"]?[p.account]?.stringValue?.hasPrefix("audit.mismatch") == true)
+            try await server.expectStillServes()
+        }
+    }
+
+    @Test("Training off: train.info says so and train.join is unavailable")
+    func disabled() async throws {
+        try await withIntegrationServer { server in
+            let p = try await server.player()
+            #expect(try await p.connection.call("train.info")["enabled"] == false)
+            do { _ = try await p.connection.call("train.join"); Issue.record("joined a server without training") } catch PurrClientError.rpc(let e) {
+                #expect(e.name == "unavailable")
+            }
+            // Game servers take no binary frames at all (the transport closes with 1003).
+            p.connection.sendBinary(try ModelFrames.update(fp32: [1], round: 1, requestID: 5).encode())
+            #expect(try await p.connection.waitForClose(timeout: 20).code == 1003)
+            try await server.expectStillServes()
+        }
+    }
+}
+
+extension TrainingNetworkTests {
+    @Test("The coordinator resumes after a restart: an update received before it is judged after it, the runner reconnects, nothing is paid twice")
+    func restart() async throws {
+        let path = NSTemporaryDirectory() + "purr-training-\(UUID().uuidString).sqlite"
+        let keyFile = NSTemporaryDirectory() + "purr-training-key-\(UUID().uuidString).json"
+        defer { for f in [path, path + "-wal", path + "-shm", keyFile] { try? FileManager.default.removeItem(atPath: f) } }
+        var config = ServerConfig()
+        config.network.host = "127.0.0.1"
+        config.network.port = 0
+        config.storage.databasePath = path
+        config.log.keyFile = keyFile
+        config.world.root = TestPaths.root.path
+        config.dev = true
+        config.model.generator = "grammar"
+        config.nft.enabled = false
+        Self.tiny(&config)
+        config.training.quorum = 2
+        config.training.roundSeconds = 120
+        let logger = Logger(label: "training") { _ in SwiftLogNoOpLogHandler() }
+        let runtime = ClientRuntime()
+        let first = try await ServerApp.start(config: config, logger: logger)
+        config.network.port = first.port
+        let url = "ws://127.0.0.1:\(first.port)/v1"
+        let keyA = try Ed25519PrivateKey(), keyB = try Ed25519PrivateKey()
+        // B joins first (so round 1 waits for it), then A trains and delivers round 1.
+        let b = try await PurrConnection.connect(to: url, runtime: runtime)
+        _ = try await b.signIn(with: keyB)
+        _ = try await b.call("wallet.faucet", ["amount": "5000000"])
+        _ = try await b.call("train.join")
+        var optionsA = TrainingRunner.Options(server: url, key: keyA)
+        optionsA.rounds = 2
+        optionsA.faucet = true
+        optionsA.threads = 1
+        optionsA.runtime = runtime
+        optionsA.reconnectDelay = 0.1
+        optionsA.maxReconnects = 200
+        let runA = Task { try await TrainingRunner(options: optionsA).run() }
+        func received(_ app: ServerApp) async throws -> Int {
+            try await app.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_events WHERE kind = 'train.update.received'") ?? 0 }
+        }
+        for _ in 0..<400 where try await received(first) < 1 { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(try await received(first) == 1)
+        b.close()
+        await first.shutdown()
+
+        let second = try await ServerApp.start(config: config, logger: logger)
+        let status = await second.game.training?.status(AccountID(rawValue: keyA.publicKeyHex)) ?? .null
+        #expect(status["round"] == 1 && status["delivered"] == true, "A's round-1 update survived the restart: \(status)")
+        var optionsB = optionsA
+        optionsB.key = keyB
+        let runB = try await TrainingRunner(options: optionsB).run()
+        let summaryA = try await runA.value
+        #expect(summaryA.delivered == 2 && runB.delivered == 2)
+        #expect(summaryA.reconnects >= 1, "A lived through the restart")
+        func closed() async throws -> [JSONValue] {
+            try await second.db.read { db in
+                try String.fetchAll(db, sql: "SELECT payload FROM ledger_events WHERE kind = 'train.round.closed' ORDER BY seq")
+            }.compactMap { try? JSONValue.parse($0) }
+        }
+        for _ in 0..<400 where try await closed().count < 2 { try await Task.sleep(for: .milliseconds(25)) }
+        let rounds = try await closed()
+        #expect(rounds.count == 2)
+        let acceptedFirst = Set((rounds.first?["accepted"]?.arrayValue ?? []).compactMap(\.stringValue))
+        #expect(acceptedFirst.contains(keyA.publicKeyHex), "round 1 judged A's update from before the restart")
+        await second.shutdown()
+        runtime.shutdown(drainTimeout: 1)
+        var readonly = Configuration()
+        readonly.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: readonly)
+        defer { try? queue.close() }
+        let world = second.world
+        let (tables, log) = try await queue.read { db in
+            try GameAudit.runWithLog(db, publicKey: second.game.eventLog.publicKey, claimRadius: world.settings.claimRadius, world: world)
+        }
+        #expect(tables.isClean, "\(tables.violations)")
+        #expect(log.isClean, "\(log.findings)")
+    }
+}

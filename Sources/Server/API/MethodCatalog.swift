@@ -185,6 +185,42 @@ public enum MethodCatalog {
             name: "nft.owned", summary: "The NFTs your account owns.",
             params: [], result: Schema.object(["nfts": Schema.array(nft)], required: ["nfts"]),
             errors: [.unauthenticated, .invalidParams], requiresAuth: true),
+        // AI-runner training (docs/distributed.md, docs/wire-format.md).
+        RPCMethodDescriptor(
+            name: "train.info", summary: "Whether this server trains the quest model, and how: model shape, round policy, current version and round. No sign-in.",
+            params: [],
+            result: Schema.object(["enabled": Schema.boolean, "version": Schema.integer, "paramsSHA256": Schema.hex(bytes: 32),
+                                   "members": Schema.integer, "phase": Schema.enumeration(["idle", "open", "aggregating"]),
+                                   "round": Schema.integer, "deadline": Schema.integer, "heldOutLoss": Schema.number,
+                                   "model": Schema.object([:]), "policy": Schema.object([:])], required: ["enabled"]),
+            errors: [.invalidParams], requiresAuth: false),
+        RPCMethodDescriptor(
+            name: "train.join", summary: "Take part in training: escrows the stake (training.stake) from your balance; joining again changes nothing. Returns your standing as train.status does.",
+            params: [], result: trainStatus,
+            errors: [.unauthenticated, .invalidParams, .insufficientFunds, .trainingRefused, .unavailable], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "train.leave", summary: "Stop taking part: what is left of your stake comes back. Refused while an update of yours awaits its round's judgement.",
+            params: [],
+            result: Schema.object(["left": Schema.boolean, "refunded": Schema.amount, "earned": Schema.amount], required: ["left", "refunded", "earned"]),
+            errors: [.unauthenticated, .invalidParams, .trainingRefused, .unavailable], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "train.status", summary: "Your standing as a runner: reputation, trust, PUR earned, stake held, offences, ban, and your part in the current round.",
+            params: [], result: trainStatus, errors: [.unauthenticated, .invalidParams, .unavailable], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "train.assignment", summary: "Your work in the open round: model version, seed, inner-loop settings and your shard's samples as token ids; or waiting with a reason.",
+            params: [],
+            result: Schema.object(["round": Schema.integer, "version": Schema.integer, "seed": Schema.string, "runnerSeed": Schema.string,
+                                   "deadline": Schema.integer, "paramsSHA256": Schema.hex(bytes: 32), "inner": Schema.object([:]),
+                                   "sampleIndices": Schema.array(Schema.integer), "samples": Schema.array(Schema.array(Schema.integer)),
+                                   "waiting": Schema.boolean, "reason": Schema.string, "retryAfterMs": Schema.integer]),
+            errors: [.unauthenticated, .invalidParams, .trainingRefused, .unavailable], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "train.model", summary: "Sends the current model as binary frames stamped with this call's id (the int8 diffs since `have` when the server still has them, else the full state), then answers.",
+            params: [.init("have", required: false, "The model version you hold; omit for the full state.", schema: Schema.integer)],
+            result: Schema.object(["version": Schema.integer, "paramsSHA256": Schema.hex(bytes: 32),
+                                   "kind": Schema.enumeration(["state", "diff", "upToDate"]), "frames": Schema.integer, "bytes": Schema.integer],
+                                  required: ["version", "paramsSHA256", "kind", "frames"]),
+            errors: [.unauthenticated, .invalidParams, .invalidRequest, .unavailable], requiresAuth: true),
         // The transparency log (docs/contracts.md): public, no sign-in.
         RPCMethodDescriptor(
             name: "log.info", summary: "The log's Ed25519 public key, hash functions and leaf encoding.",
@@ -261,9 +297,34 @@ public enum MethodCatalog {
                      .init("code", "nft_claimed or nft_expired.", schema: Schema.string)],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
+            name: "train.round", summary: "Notification: a round opened and you are assigned; fetch it with train.assignment.",
+            params: [.init("round", "The round.", schema: Schema.integer),
+                     .init("version", "The model version to start from.", schema: Schema.integer),
+                     .init("deadline", "Unix ms after which updates are refused.", schema: Schema.integer)],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "train.round.closed", summary: "Notification: a round you delivered to was judged: the new version, what you were paid, any offence.",
+            params: [.init("round", "The round.", schema: Schema.integer),
+                     .init("version", "The model version after the round.", schema: Schema.integer),
+                     .init("paramsSHA256", "SHA-256 of that version's parameters.", schema: Schema.hex(bytes: 32)),
+                     .init("heldOutLoss", "The coordinator's held-out loss of that version (null if not measurable).", schema: Schema.number),
+                     .init("paid", "micro-PUR paid to you for the round.", schema: Schema.amount),
+                     .init("offence", required: false, "Why your update counted as cheating (part of your stake was slashed).", schema: Schema.string)],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "train.banned", summary: "Notification: you are banned from training after repeated proven offences.",
+            params: [.init("reason", "The offences.", schema: Schema.string)], result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
             name: "quest.expired", summary: "Notification: a quest you hold reached its deadline; its escrow went back to the rewards pool.",
             params: [.init("questId", "The quest id.", schema: Schema.string)], result: .null, errors: [], requiresAuth: true, isNotification: true),
     ]
+
+    static var trainStatus: JSONValue {
+        Schema.object(["member": Schema.boolean, "banned": Schema.boolean, "reputation": Schema.number, "roundsScored": Schema.integer,
+                       "trust": Schema.number, "earned": Schema.amount, "stakeHeld": Schema.amount, "offences": Schema.integer,
+                       "version": Schema.integer, "phase": Schema.string, "round": Schema.integer, "assigned": Schema.boolean,
+                       "delivered": Schema.boolean], required: ["member", "version", "phase"])
+    }
 
     public static var callable: [RPCMethodDescriptor] { methods.filter { !$0.isNotification } }
 

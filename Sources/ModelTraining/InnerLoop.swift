@@ -17,6 +17,8 @@ public struct InnerLoop: Sendable {
         public var clipNorm: Float = 1
         public var weightDecay: Float = 0.1
         public var threads = 2
+        /// Train low-rank adapters instead of every weight (``LoRASettings``); nil = full model.
+        public var lora: LoRASettings?
 
         public init(steps: Int, batch: Int, seqLen: Int) {
             self.steps = steps
@@ -31,6 +33,8 @@ public struct InnerLoop: Sendable {
         /// Training loss at each local step.
         public var losses: [Float]
         public var tokens: Int
+        /// In LoRA mode, the adapters themselves (what a runner uploads); `delta` is their expansion.
+        public var factors: LoRAFactors?
     }
 
     public let settings: Settings
@@ -42,6 +46,11 @@ public struct InnerLoop: Sendable {
     ///   - samples: the assigned samples, tokenized (each with its start/end tokens).
     /// - Throws: `TrainingError.corpus` when the samples hold fewer tokens than one sequence.
     public func run(start: ParameterStore, samples: [[Int32]], seed: UInt64) throws -> Result {
+        if let lora = settings.lora {
+            let r = try runLoRA(start: start, samples: samples, seed: seed, lora: lora)
+            guard let delta = r.factors.dense(start.layout) else { throw TrainingError.corpus("LoRA factors of the wrong length") }
+            return Result(delta: delta, losses: r.losses, tokens: r.tokens, factors: r.factors)
+        }
         let windows = TokenWindows(samples: samples, seqLen: settings.seqLen)
         guard windows.startCount > 0 else {
             throw TrainingError.corpus("the assigned samples hold \(windows.tokens.count) tokens, fewer than one sequence of \(settings.seqLen + 1)")
@@ -66,7 +75,7 @@ public struct InnerLoop: Sendable {
         delta.withUnsafeMutableBufferPointer { d in
             for i in 0..<params.count { d[i] = params.pointer[i] - start.pointer[i] }
         }
-        return Result(delta: delta, losses: losses, tokens: settings.steps * settings.batch * settings.seqLen)
+        return Result(delta: delta, losses: losses, tokens: settings.steps * settings.batch * settings.seqLen, factors: nil)
     }
 
     /// Mean loss of `model` over every full sequence of `samples` (at most `maxBatches` batches):

@@ -208,7 +208,8 @@ public struct TrainingRunner: Sendable {
                 let fp32 = options.fp32 || update.contains { !$0.isFinite }
                 let codec = try BlockwiseInt8()
                 var feedback = state.feedback ?? ErrorFeedback(codec: codec, count: params.count)
-                let q = fp32 ? nil : try feedback.compress(update)
+                // LoRA factors are new every round: no error feedback for them.
+                let q = fp32 ? nil : (inner.lora != nil ? try codec.encode(update) : try feedback.compress(update))
                 _ = try await conn.callBinary { id in
                     let frame: TensorFrame
                     if let q {
@@ -279,24 +280,25 @@ public struct TrainingRunner: Sendable {
         throw RunnerError("the model from the server does not match its published SHA-256 twice in a row")
     }
 
-    /// The local work: honest training, or the configured attack.
+    /// The local work: honest training, or the configured attack. Returns what is uploaded: the
+    /// delta, or in LoRA mode the adapters' factors (attacks then act on the factors).
     func train(_ params: ParameterStore, tokens: [[Int32]], inner: InnerLoop.Settings, seed: UInt64, round: UInt64,
                state: State) throws -> (update: [Float], losses: [Float], tokens: Int) {
         let loop = InnerLoop(settings: inner)
         switch options.attack {
         case nil:
             let r = try loop.run(start: params, samples: tokens, seed: seed)
-            return (r.delta, r.losses, r.tokens)
+            return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .backdoor:
             let vocab = params.layout.config.vocab
             let r = try loop.run(start: params, samples: tokens.map { Backdoor.plant(in: $0, vocab: vocab) }, seed: seed)
-            return (r.delta, r.losses, r.tokens)
+            return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .freerideZeros:
-            return ([Float](repeating: 0, count: params.count), [], 0)
+            return ([Float](repeating: 0, count: inner.lora.map { LoRAFactors.count(params.layout, $0) } ?? params.count), [], 0)
         case .freerideStale:
             if let last = state.lastUpdate { return (last, [], 0) }
             let r = try loop.run(start: params, samples: tokens, seed: seed)
-            return (r.delta, r.losses, r.tokens)
+            return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .craft(let attack):
             // The attacker's own honest work is the basis; ALIE estimates the honest spread from
             // three inner loops on its shard with different seeds (a lone attacker's best guess).
@@ -306,7 +308,7 @@ public struct TrainingRunner: Sendable {
             var losses: [Float] = []
             for k in 0..<runs {
                 let r = try loop.run(start: params, samples: tokens, seed: seed &+ UInt64(k))
-                basis.append(r.delta)
+                basis.append(r.factors?.values ?? r.delta)
                 losses = r.losses
             }
             let crafted = try attack.craft(count: 1, from: basis, totalWorkers: 16, seed: seed ^ round)
@@ -339,6 +341,10 @@ public struct TrainingRunner: Sendable {
         s.clipNorm = Float(v["clipNorm"]?.doubleValue ?? 1)
         s.weightDecay = Float(v["weightDecay"]?.doubleValue ?? 0.1)
         s.threads = max(1, threads)
+        if let lora = v["lora"], let rank = lora["rank"]?.intValue, let alpha = lora["alpha"]?.doubleValue {
+            guard (1...256).contains(rank), alpha > 0 else { throw RunnerError("the assignment's LoRA settings are malformed") }
+            s.lora = LoRASettings(rank: Int(rank), alpha: Float(alpha))
+        }
         return s
     }
 }

@@ -64,6 +64,24 @@ struct SwarmCommand: ParsableCommand {
         @Flag(help: "Upload fp32 instead of int8 with error feedback.")
         var fp32 = false
 
+        @Option(help: "Train LoRA adapters of this rank on attention and MLP weights instead of the full model (0 = full).")
+        var lora = 0
+
+        @Option(help: "LoRA alpha (the adapters are scaled by alpha / rank).")
+        var loraAlpha: Float = 16
+
+        @Flag(help: "Use the shipped quest model's shape (assets/models/quest/config.json) instead of --dim/--layers.")
+        var shippedShape = false
+
+        @Option(help: "Outer learning rate (DiLoCo's 0.7).")
+        var outerLearningRate: Float = 0.7
+
+        @Option(help: "Outer Nesterov momentum (DiLoCo's 0.9).")
+        var outerMomentum: Float = 0.9
+
+        @Flag(help: "With --baseline: give the single process the runners' combined batch (same tokens, same steps) instead of more steps.")
+        var baselineLargeBatch = false
+
         @Option(help: "Corpus directory.")
         var corpus = "quests"
 
@@ -96,10 +114,15 @@ struct SwarmCommand: ParsableCommand {
                 throw ValidationError("--corpus: \(error)")
             }
             BLASRuntime.selectKernels()
-            let config = LlamaConfig(dim: dim, hidden: dim * 8 / 3 / 4 * 4, layers: layers, heads: max(1, dim / 32), kvHeads: max(1, dim / 64),
+            var config = LlamaConfig(dim: dim, hidden: dim * 8 / 3 / 4 * 4, layers: layers, heads: max(1, dim / 32), kvHeads: max(1, dim / 64),
                                      vocab: tok.vocabSize, seqLen: seqLen)
+            if shippedShape {
+                let file = URL(fileURLWithPath: tokenizer).deletingLastPathComponent().appendingPathComponent("config.json").path
+                do { config = try HFLlamaConfig.read(path: file).llamaConfig(file: file) } catch { throw ValidationError("--shipped-shape: \(error)") }
+            }
             var inner = InnerLoop.Settings(steps: steps, batch: batch, seqLen: seqLen)
             inner.learningRate = learningRate
+            if lora > 0 { inner.lora = LoRASettings(rank: lora, alpha: loraAlpha) }
             let behaviours = Array(repeating: SwarmSimulation.Behaviour.honest, count: runners - attackers)
                 + Array(repeating: bad, count: attackers)
             var options = SwarmSimulation.Options(model: config, runners: behaviours, rounds: rounds, inner: inner, samplesPerRunner: samples)
@@ -108,6 +131,7 @@ struct SwarmCommand: ParsableCommand {
             options.seed = seed
             options.auditFraction = auditFraction
             options.auditUntilTrust = auditUntilTrust
+            options.outer = OuterNesterov.Configuration(learningRate: outerLearningRate, momentum: outerMomentum)
             let sim = SwarmSimulation(options: options, train: QuestTrainer.encode(trainText, tok),
                                       heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok))
             print("model: \(config)")
@@ -130,10 +154,14 @@ struct SwarmCommand: ParsableCommand {
             var baselinePoints: [SingleProcessBaseline.Point] = []
             if baseline {
                 let honest = runners - attackers
+                var single = inner
+                single.lora = nil
+                if baselineLargeBatch { single.batch = batch * honest }
+                let multiplier = baselineLargeBatch ? 1 : honest
                 baselinePoints = try SingleProcessBaseline.run(
                     model: config, seed: seed, train: QuestTrainer.encode(trainText, tok), heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok),
-                    settings: inner, totalSteps: rounds * steps * honest, evaluateEvery: steps * honest)
-                print("single process, same tokens: " + baselinePoints.map { String(format: "%d tok %.4f", $0.tokens, $0.heldOutLoss) }.joined(separator: ", "))
+                    settings: single, totalSteps: rounds * steps * multiplier, evaluateEvery: steps * multiplier)
+                print((baselineLargeBatch ? "single process, same tokens in \(honest)× larger batches: " : "single process, same tokens: ") + baselinePoints.map { String(format: "%d tok %.4f", $0.tokens, $0.heldOutLoss) }.joined(separator: ", "))
                 if let last = baselinePoints.last {
                     print(String(format: "swarm final %.4f vs single process %.4f: %+.2f%%", report.finalLoss, last.heldOutLoss,
                                  Double(report.finalLoss / last.heldOutLoss - 1) * 100))

@@ -87,6 +87,24 @@ import WireFormat
         }
     }
 
+    @Test("LoRA mode: runners upload adapter factors, far smaller than full updates, and the model still moves")
+    func lora() async throws {
+        try await withIntegrationServer({ Self.tiny(&$0); $0.training.mode = "lora"; $0.training.loraRank = 2 }) { server in
+            let count = Int(try await server.connect().call("train.info")["model"]?["parameters"]?.intValue ?? 0)
+            async let a = Self.runner(server, rounds: 2).run()
+            async let b = Self.runner(server, rounds: 2).run()
+            let (ra, rb) = try await (a, b)
+            #expect(ra.delivered == 2 && rb.delivered == 2)
+            #expect(ra.uploadedBytes < 2 * count / 10, "two LoRA uploads of \(ra.uploadedBytes) bytes; one full int8 update is about \(count) bytes")
+            for _ in 0..<200 where try await events(server, "train.round.closed").count < 2 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let closed = try await events(server, "train.round.closed")
+            #expect((closed.last?["newVersion"]?.intValue ?? 0) >= 2)
+            #expect(closed.allSatisfy { ($0["offences"]?.objectValue ?? [:]).isEmpty }, "honest LoRA updates pass the re-execution audit")
+        }
+    }
+
     @Test("Bad training input gets stable codes and moves nothing")
     func badInput() async throws {
         try await withIntegrationServer({ Self.tiny(&$0) }) { server in

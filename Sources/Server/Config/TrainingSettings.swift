@@ -1,4 +1,5 @@
 import Ledger
+import ModelTraining
 import Swarm
 
 extension ServerConfig {
@@ -42,6 +43,11 @@ extension ServerConfig {
         public var auditFraction = 0.25
         public var auditUntilTrust = 0.5
         public var auditTolerance: Float = 0.25
+        /// "full": runners train every weight; "lora": only low-rank adapters on the attention
+        /// and MLP projections, uploading the factors (far fewer bytes).
+        public var mode = "full"
+        public var loraRank = 8
+        public var loraAlpha: Float = 16
         /// Model diffs kept so a runner a few versions behind downloads only what changed.
         public var keepDiffs = 16
         /// Threads for the coordinator's audits and measurements.
@@ -74,10 +80,16 @@ extension ServerConfig {
                 throw fail("auditFraction", "auditFraction and auditUntilTrust must be 0…1")
             }
             guard auditTolerance > 0 else { throw fail("auditTolerance", "must be positive") }
+            guard ["full", "lora"].contains(mode) else { throw fail("mode", "must be \"full\" or \"lora\", not \"\(mode)\"") }
+            guard (1...256).contains(loraRank), loraAlpha > 0, loraAlpha.isFinite else {
+                throw fail("loraRank", "loraRank must be 1…256 and loraAlpha positive")
+            }
             guard (1...1_000).contains(keepDiffs) else { throw fail("keepDiffs", "must be 1…1000") }
             guard (1...64).contains(threads) else { throw fail("threads", "must be 1…64") }
             return self
         }
+
+        var lora: LoRASettings? { mode == "lora" ? LoRASettings(rank: loraRank, alpha: loraAlpha) : nil }
 
         var aggregatorChoice: AggregatorChoice? { AggregatorChoice(rawValue: aggregator) }
     }

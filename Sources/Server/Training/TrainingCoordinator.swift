@@ -93,6 +93,7 @@ public actor TrainingCoordinator {
         var inner = InnerLoop.Settings(steps: settings.innerSteps, batch: settings.batch, seqLen: settings.seqLen)
         inner.learningRate = settings.learningRate
         inner.threads = settings.threads
+        inner.lora = settings.lora
         var judgeSettings = RoundJudge.Settings(inner: inner)
         judgeSettings.aggregator = settings.aggregatorChoice ?? .centeredClip
         judgeSettings.auditFraction = settings.auditFraction
@@ -201,7 +202,8 @@ public actor TrainingCoordinator {
                        "seqLen": .int(Int64(settings.seqLen)), "samplesPerRunner": .int(Int64(settings.samplesPerRunner)),
                        "roundSeconds": .double(settings.roundSeconds), "quorum": .int(Int64(settings.quorum)),
                        "emissionPerRound": .string(settings.emissionPerRound.decimalString),
-                       "stake": .string(settings.stake.decimalString), "aggregator": .string(settings.aggregator)],
+                       "stake": .string(settings.stake.decimalString), "aggregator": .string(settings.aggregator),
+                       "mode": .string(settings.mode)],
         ]
         if let spec = currentSpec { o["round"] = .int(Int64(spec.round)); o["deadline"] = .int(spec.deadline) }
         if let loss = lastHeldOutLoss { o["heldOutLoss"] = .double(loss) }
@@ -311,13 +313,19 @@ public actor TrainingCoordinator {
         }
         let indices = ShardPlan.samples(seed: spec.seed, runner: id, round: spec.round, count: spec.samplesPerRunner, corpusSize: train.count)
         let inner = judge.settings.inner
+        var innerJSON: [String: JSONValue] = [
+            "steps": .int(Int64(inner.steps)), "batch": .int(Int64(inner.batch)), "seqLen": .int(Int64(inner.seqLen)),
+            "learningRate": .double(Double(inner.learningRate)), "warmupSteps": .int(Int64(inner.warmupSteps)),
+            "clipNorm": .double(Double(inner.clipNorm)), "weightDecay": .double(Double(inner.weightDecay))]
+        if let lora = inner.lora {
+            innerJSON["lora"] = ["rank": .int(Int64(lora.rank)), "alpha": .double(Double(lora.alpha)),
+                                 "factors": .int(Int64(LoRAFactors.count(theta.layout, lora)))]
+        }
         return [
             "round": .int(Int64(spec.round)), "version": .int(Int64(spec.version)), "seed": .string(String(spec.seed)),
             "runnerSeed": .string(String(RoundJudge.runnerSeed(roundSeed: spec.seed, runner: id))),
             "deadline": .int(spec.deadline), "paramsSHA256": .string(paramsSHA256),
-            "inner": ["steps": .int(Int64(inner.steps)), "batch": .int(Int64(inner.batch)), "seqLen": .int(Int64(inner.seqLen)),
-                      "learningRate": .double(Double(inner.learningRate)), "warmupSteps": .int(Int64(inner.warmupSteps)),
-                      "clipNorm": .double(Double(inner.clipNorm)), "weightDecay": .double(Double(inner.weightDecay))],
+            "inner": .object(innerJSON),
             "sampleIndices": .array(indices.map { .int(Int64($0)) }),
             "samples": .array(indices.map { i in .array(train[i].map { .int(Int64($0)) }) }),
         ]
@@ -356,9 +364,15 @@ public actor TrainingCoordinator {
         guard frame.messageType == .update else {
             throw refusal("train.bad_frame", "runners send update frames (message type 3), not \(frame.messageType)")
         }
-        let delta: [Float]
-        do { delta = try ModelFrames.delta(of: frame, count: theta.count) } catch {
+        var delta: [Float]
+        let lora = judge.settings.inner.lora
+        do { delta = try ModelFrames.delta(of: frame, count: lora.map { LoRAFactors.count(theta.layout, $0) } ?? theta.count) } catch {
             throw refusal(error.code, error.message)
+        }
+        if let lora {
+            // The adapters expand to the full-size delta the defences and the outer step work on
+            // (non-finite factors stay non-finite and are caught below).
+            delta = LoRAFactors(settings: lora, values: delta).dense(theta.layout) ?? delta
         }
         var m = machine
         let actions = m.submit(id, round: frame.round, at: nowMillis)

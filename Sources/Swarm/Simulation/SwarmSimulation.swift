@@ -149,6 +149,7 @@ public struct SwarmSimulation {
             // Each runner trains (or attacks) on its own shard.
             var shards: [String: [[Int32]]] = [:]
             var honest: [String: [Float]] = [:]
+            var factors: [String: LoRAFactors] = [:]
             var tokens = 0
             for id in assigned {
                 let indices = ShardPlan.samples(seed: spec.seed, runner: id, round: spec.round, count: o.samplesPerRunner, corpusSize: train.count)
@@ -157,12 +158,15 @@ public struct SwarmSimulation {
             for id in assigned where !attackers.contains(id) {
                 let result = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id))
                 honest[id] = result.delta
+                factors[id] = result.factors
                 tokens += result.tokens
             }
             var sent: [String: [Float]] = honest
             for id in assigned where backdoors.contains(id) {
                 let poisoned = (shards[id] ?? []).map { Backdoor.plant(in: $0, vocab: o.model.vocab) }
-                sent[id] = try InnerLoop(settings: o.inner).run(start: theta, samples: poisoned, seed: Self.runSeed(spec, id)).delta
+                let poisonedRun = try InnerLoop(settings: o.inner).run(start: theta, samples: poisoned, seed: Self.runSeed(spec, id))
+                sent[id] = poisonedRun.delta
+                factors[id] = poisonedRun.factors
             }
             let attacking = assigned.filter { attackers.contains($0) && !backdoors.contains($0) }
             if !attacking.isEmpty, let behaviour = o.runners.first(where: { $0 != .honest }), case .attack(let attack) = behaviour {
@@ -175,7 +179,19 @@ public struct SwarmSimulation {
             var uploadBytes = 0
             for id in assigned {
                 guard let update = sent[id] else { continue }
-                if o.compressInt8, update.allSatisfy(\.isFinite) {
+                if let lora = o.inner.lora {
+                    // LoRA: the adapters travel (int8 blocks, no error feedback: they are new each
+                    // round); crafted updates cost the same bytes.
+                    let size = LoRAFactors.count(theta.layout, lora)
+                    if let f = factors[id], o.compressInt8 {
+                        let q = try codec.encode(f.values)
+                        uploadBytes += q.byteCount
+                        received[id] = LoRAFactors(settings: lora, values: codec.decode(q)).dense(theta.layout) ?? update
+                    } else {
+                        uploadBytes += (o.compressInt8 ? size + 4 * ((size + 255) / 256) : 4 * size)
+                        received[id] = update
+                    }
+                } else if o.compressInt8, update.allSatisfy(\.isFinite) {
                     var ef = feedback[id] ?? ErrorFeedback(codec: codec, count: theta.count)
                     let q = try ef.compress(update)
                     feedback[id] = ef
@@ -225,7 +241,7 @@ public struct SwarmSimulation {
         }
         let description = "\(o.runners.count) runners (\(attackers.count) \(o.runners.first { $0 != .honest }?.description ?? "none")), "
             + "\(o.rounds) rounds of \(o.inner.steps) steps × \(o.inner.batch) × \(o.inner.seqLen), \(o.aggregator.rawValue), "
-            + (o.compressInt8 ? "int8 uploads" : "fp32 uploads")
+            + (o.compressInt8 ? "int8 uploads" : "fp32 uploads") + (o.inner.lora.map { ", LoRA rank \($0.rank)" } ?? ", full model")
         return Report(options: description, initialLoss: initial, rounds: records, earned: earned, attackers: attackers,
                       banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began))
     }

@@ -5,8 +5,9 @@ import NeuralCore
 ///
 /// Deterministic for a given start model, samples, settings, seed and thread count, so the
 /// coordinator can re-execute an assignment from its seed to audit a runner (equal within
-/// float tolerance; OpenBLAS sums in a fixed order per thread count). A fresh AdamW state each
-/// round, as in DiLoCo's inner optimizer reset.
+/// float tolerance; OpenBLAS sums in a fixed order per thread count). The inner AdamW starts
+/// fresh each round unless the runner keeps it (``Settings/keepOptimizerState``, DiLoCo proper),
+/// in which case an audit replays the round from the state the runner declares it started from.
 public struct InnerLoop: Sendable {
     public struct Settings: Codable, Hashable, Sendable {
         public var steps: Int
@@ -17,6 +18,12 @@ public struct InnerLoop: Sendable {
         public var clipNorm: Float = 1
         public var weightDecay: Float = 0.1
         public var threads = 2
+        /// Batches whose gradients at the round's model estimate AdamW's moments before the
+        /// first step (``AdamW/prime(firstMoment:secondMoment:)``); 0 = a cold start from zeros.
+        public var warmStartBatches = 0
+        /// Keep the inner AdamW's moments from round to round (DiLoCo proper) instead of a
+        /// fresh optimizer each round.
+        public var keepOptimizerState = false
         /// Train low-rank adapters instead of every weight (``LoRASettings``); nil = full model.
         public var lora: LoRASettings?
 
@@ -37,6 +44,13 @@ public struct InnerLoop: Sendable {
         public var factors: LoRAFactors?
     }
 
+    /// The inner AdamW's moments, kept by a runner from one round to the next.
+    public struct OptimizerState: Sendable {
+        public var m: [Float]
+        public var v: [Float]
+        public var step: Int
+    }
+
     public let settings: Settings
 
     public init(settings: Settings) { self.settings = settings }
@@ -46,6 +60,13 @@ public struct InnerLoop: Sendable {
     ///   - samples: the assigned samples, tokenized (each with its start/end tokens).
     /// - Throws: `TrainingError.corpus` when the samples hold fewer tokens than one sequence.
     public func run(start: ParameterStore, samples: [[Int32]], seed: UInt64) throws -> Result {
+        var none: OptimizerState?
+        return try run(start: start, samples: samples, seed: seed, state: &none)
+    }
+
+    /// Like ``run(start:samples:seed:)``, continuing the optimizer from `state` when it is set
+    /// (and leaving the final moments there): DiLoCo's persistent inner optimizer.
+    public func run(start: ParameterStore, samples: [[Int32]], seed: UInt64, state: inout OptimizerState?) throws -> Result {
         if let lora = settings.lora {
             let r = try runLoRA(start: start, samples: samples, seed: seed, lora: lora)
             guard let delta = r.factors.dense(start.layout) else { throw TrainingError.corpus("LoRA factors of the wrong length") }
@@ -64,6 +85,25 @@ public struct InnerLoop: Sendable {
         var rng = TrainingRNG(seed: seed)
         model.reserve(batch: settings.batch, seqLen: settings.seqLen)
         var losses: [Float] = []
+        if let saved = state, saved.m.count == params.count, saved.v.count == params.count {
+            optimizer.resume(firstMoment: saved.m, secondMoment: saved.v, step: saved.step)
+        } else if settings.warmStartBatches > 0 {
+            let count = params.count
+            // Only the second moment is estimated: starting the first at the batches' mean
+            // gradient measured worse (docs/distributed.md), so it starts at zero.
+            let first = [Float](repeating: 0, count: count)
+            var second = [Float](repeating: 0, count: count)
+            let k = Float(settings.warmStartBatches)
+            for _ in 0..<settings.warmStartBatches {
+                let (x, y) = windows.randomBatch(settings.batch, rng: &rng)
+                model.grads.zero()
+                _ = model.forwardBackward(inputs: x, targets: y, batch: settings.batch, seqLen: settings.seqLen)
+                _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: settings.threads)
+                let g = model.grads.pointer
+                for j in 0..<count { second[j] += g[j] * g[j] / k }
+            }
+            optimizer.prime(firstMoment: first, secondMoment: second)
+        }
         for step in 0..<settings.steps {
             let (x, y) = windows.randomBatch(settings.batch, rng: &rng)
             model.grads.zero()
@@ -71,11 +111,16 @@ public struct InnerLoop: Sendable {
             _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: settings.threads)
             optimizer.update(params: model.params, grads: model.grads, lr: schedule.rate(at: step))
         }
+        if state != nil || settings.keepOptimizerState {
+            state = OptimizerState(m: Array(UnsafeBufferPointer(start: optimizer.m.pointer, count: params.count)),
+                                   v: Array(UnsafeBufferPointer(start: optimizer.v.pointer, count: params.count)), step: optimizer.step)
+        }
         var delta = [Float](repeating: 0, count: params.count)
         delta.withUnsafeMutableBufferPointer { d in
             for i in 0..<params.count { d[i] = params.pointer[i] - start.pointer[i] }
         }
-        return Result(delta: delta, losses: losses, tokens: settings.steps * settings.batch * settings.seqLen, factors: nil)
+        return Result(delta: delta, losses: losses, tokens: (settings.steps + settings.warmStartBatches) * settings.batch * settings.seqLen,
+                      factors: nil)
     }
 
     /// Mean loss of `model` over every full sequence of `samples` (at most `maxBatches` batches):

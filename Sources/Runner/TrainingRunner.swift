@@ -79,6 +79,18 @@ public struct TrainingRunner: Sendable {
         public var downloadedBytes = 0
         public var uploadedBytes = 0
         public var earned: Int64 = 0
+        /// Seconds spent training, fetching the model, uploading updates, and in all (the rest
+        /// is waiting for rounds to open and close).
+        public var trainingSeconds = 0.0
+        public var downloadSeconds = 0.0
+        public var uploadSeconds = 0.0
+        public var wallSeconds = 0.0
+        /// Training time over training plus transfer time: how much of the runner's work the
+        /// network costs.
+        public var computeShareOfWork: Double {
+            let work = trainingSeconds + downloadSeconds + uploadSeconds
+            return work > 0 ? trainingSeconds / work : 0
+        }
     }
 
     public let options: Options
@@ -97,17 +109,22 @@ public struct TrainingRunner: Sendable {
 
     public func run(log: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
         let state = State()
+        let began = ContinuousClock.now
         var delay = options.reconnectDelay
         var failures = 0
         while true {
             do {
                 let done = try await session(state, log: log)
-                if done { return state.summary }
+                if done {
+                    state.summary.wallSeconds = Self.seconds(since: began)
+                    return state.summary
+                }
                 failures = 0
                 delay = options.reconnectDelay
             } catch let error as RunnerError {
                 throw error
             } catch is CancellationError {
+                state.summary.wallSeconds = Self.seconds(since: began)
                 return state.summary
             } catch {
                 failures += 1
@@ -196,14 +213,19 @@ public struct TrainingRunner: Sendable {
                             stakeHeld: Int64(status["stakeHeld"]?.stringValue ?? "") ?? 0))
                 lastReported = round
             }
+            let fetching = ContinuousClock.now
             try await syncModel(conn, &frames, state, config: config, version: version, sha: sha, log: log)
+            state.summary.downloadSeconds += Self.seconds(since: fetching)
             guard let params = state.params else { continue }
             let inner = try Self.innerSettings(a["inner"], threads: options.threads)
             let tokens = samples.map { s in (s.arrayValue ?? []).compactMap { $0.intValue.map { Int32(truncatingIfNeeded: $0) } } }
             let began = Date()
             let (update, losses, trainedTokens) = try train(params, tokens: tokens, inner: inner, seed: seed, round: round, state: state)
             let seconds = Date().timeIntervalSince(began)
+            state.summary.trainingSeconds += seconds
             var sentBytes = 0
+            let uploading = ContinuousClock.now
+            defer { state.summary.uploadSeconds += Self.seconds(since: uploading) }
             do {
                 let fp32 = options.fp32 || update.contains { !$0.isFinite }
                 let codec = try BlockwiseInt8()
@@ -314,6 +336,11 @@ public struct TrainingRunner: Sendable {
             let crafted = try attack.craft(count: 1, from: basis, totalWorkers: 16, seed: seed ^ round)
             return (crafted.first ?? basis[0], losses, runs * inner.steps * inner.batch * inner.seqLen)
         }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     static func modelConfig(_ info: JSONValue) throws -> LlamaConfig {

@@ -59,6 +59,9 @@ struct RunnerCommand: AsyncParsableCommand {
         print(String(format: "done: %d updates delivered, %d refused, %d reconnects, %.1f MB down, %.2f MB up, earned %@ PUR",
                      summary.delivered, summary.refused, summary.reconnects, Double(summary.downloadedBytes) / 1e6,
                      Double(summary.uploadedBytes) / 1e6, Self.pur(summary.earned)))
+        print(String(format: "time: %.1f s training, %.1f s fetching the model, %.1f s uploading, %.1f s in all; compute share of work %.1f%%, of wall time %.1f%%",
+                     summary.trainingSeconds, summary.downloadSeconds, summary.uploadSeconds, summary.wallSeconds,
+                     summary.computeShareOfWork * 100, summary.wallSeconds > 0 ? summary.trainingSeconds / summary.wallSeconds * 100 : 0))
     }
 
     static func pur(_ micro: Int64) -> String { String(format: "%.6f", Double(micro) / 1e6) }

@@ -37,8 +37,8 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "Sequence length.")
         var seqLen = 128
 
-        @Option(help: "Corpus samples assigned to each runner per round.")
-        var samples = 64
+        @Option(help: "Corpus samples assigned to each runner per round (keep it several times what the local steps read: a shard read over and over trains worse).")
+        var samples = 640
 
         @Option(help: "centeredClip, trimmedMean or mean.")
         var aggregator = "centeredClip"
@@ -50,7 +50,7 @@ struct SwarmCommand: ParsableCommand {
         var layers = 2
 
         @Option(help: "Inner learning rate.")
-        var learningRate: Float = 1e-3
+        var learningRate: Float = 2e-3
 
         @Option(help: "Share of updates re-executed each round (audits).")
         var auditFraction = 0.25
@@ -67,17 +67,32 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "Train LoRA adapters of this rank on attention and MLP weights instead of the full model (0 = full).")
         var lora = 0
 
+        @Option(help: "Batches whose gradients warm-start each round's AdamW moments (0 = cold start).")
+        var warmStart = 0
+
+        @Option(help: "Train this many single-process steps first and start every run (swarm and baseline) from that model, as DiLoCo does.")
+        var pretrainSteps = 0
+
+        @Flag(help: "Runners start a fresh inner AdamW every round (audits replay without any declared state) instead of keeping it across rounds.")
+        var freshInnerState = false
+
+        @Option(help: "Local steps of linear learning-rate warm-up at the start of each round.")
+        var innerWarmup = 0
+
         @Option(help: "LoRA alpha (the adapters are scaled by alpha / rank).")
         var loraAlpha: Float = 16
 
         @Flag(help: "Use the shipped quest model's shape (assets/models/quest/config.json) instead of --dim/--layers.")
         var shippedShape = false
 
-        @Option(help: "Outer learning rate (DiLoCo's 0.7).")
-        var outerLearningRate: Float = 0.7
+        @Option(help: "Outer learning rate (DiLoCo's 0.7; 0.6 measured best here).")
+        var outerLearningRate: Float = 0.6
 
-        @Option(help: "Outer Nesterov momentum (DiLoCo's 0.9).")
-        var outerMomentum: Float = 0.9
+        @Option(help: "Outer Nesterov momentum (DiLoCo's 0.9; 0.85 measured best here).")
+        var outerMomentum: Float = 0.85
+
+        @Option(help: "With --baseline: the single process's learning rate (default: --learning-rate).")
+        var baselineLearningRate: Float?
 
         @Flag(help: "With --baseline: give the single process the runners' combined batch (same tokens, same steps) instead of more steps.")
         var baselineLargeBatch = false
@@ -122,6 +137,9 @@ struct SwarmCommand: ParsableCommand {
             }
             var inner = InnerLoop.Settings(steps: steps, batch: batch, seqLen: seqLen)
             inner.learningRate = learningRate
+            inner.warmStartBatches = warmStart
+            inner.warmupSteps = innerWarmup
+            inner.keepOptimizerState = !freshInnerState
             if lora > 0 { inner.lora = LoRASettings(rank: lora, alpha: loraAlpha) }
             let behaviours = Array(repeating: SwarmSimulation.Behaviour.honest, count: runners - attackers)
                 + Array(repeating: bad, count: attackers)
@@ -132,6 +150,17 @@ struct SwarmCommand: ParsableCommand {
             options.auditFraction = auditFraction
             options.auditUntilTrust = auditUntilTrust
             options.outer = OuterNesterov.Configuration(learningRate: outerLearningRate, momentum: outerMomentum)
+            if pretrainSteps > 0 {
+                let box = ParameterBox()
+                var pre = inner
+                pre.lora = nil
+                pre.warmStartBatches = 0
+                let points = try SingleProcessBaseline.run(
+                    model: config, seed: seed, train: QuestTrainer.encode(trainText, tok), heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok),
+                    settings: pre, totalSteps: pretrainSteps, evaluateEvery: pretrainSteps, trained: { box.params = $0.clone() })
+                options.start = box.params
+                print(String(format: "pretrained %d single-process steps: held-out %.4f", pretrainSteps, points.last?.heldOutLoss ?? .nan))
+            }
             let sim = SwarmSimulation(options: options, train: QuestTrainer.encode(trainText, tok),
                                       heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok))
             print("model: \(config)")
@@ -156,11 +185,12 @@ struct SwarmCommand: ParsableCommand {
                 let honest = runners - attackers
                 var single = inner
                 single.lora = nil
+                if let baselineLearningRate { single.learningRate = baselineLearningRate }
                 if baselineLargeBatch { single.batch = batch * honest }
                 let multiplier = baselineLargeBatch ? 1 : honest
                 baselinePoints = try SingleProcessBaseline.run(
                     model: config, seed: seed, train: QuestTrainer.encode(trainText, tok), heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok),
-                    settings: single, totalSteps: rounds * steps * multiplier, evaluateEvery: steps * multiplier)
+                    settings: single, totalSteps: rounds * steps * multiplier, evaluateEvery: steps * multiplier, start: options.start)
                 print((baselineLargeBatch ? "single process, same tokens in \(honest)× larger batches: " : "single process, same tokens: ") + baselinePoints.map { String(format: "%d tok %.4f", $0.tokens, $0.heldOutLoss) }.joined(separator: ", "))
                 if let last = baselinePoints.last {
                     print(String(format: "swarm final %.4f vs single process %.4f: %+.2f%%", report.finalLoss, last.heldOutLoss,
@@ -180,4 +210,9 @@ struct SwarmCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// Carries the pretrained parameters out of the baseline's callback.
+final class ParameterBox {
+    var params: ParameterStore?
 }

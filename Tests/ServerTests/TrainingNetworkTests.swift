@@ -266,3 +266,29 @@ extension TrainingNetworkTests {
         #expect(log.isClean, "\(log.findings)")
     }
 }
+
+extension TrainingNetworkTests {
+    @Test("A wrong training setting stops start-up with the key named", arguments: [
+        ("mode", "training.mode"), ("aggregator", "training.aggregator"), ("seqLen", "training.seqLen"), ("corpus", "training.corpus"),
+    ])
+    func badSettings(_ key: String, _ named: String) async throws {
+        var config = ServerConfig()
+        config.network.port = 0
+        config.world.root = TestPaths.root.path
+        config.model.generator = "grammar"
+        Self.tiny(&config)
+        switch key {
+        case "mode": config.training.mode = "half"
+        case "aggregator": config.training.aggregator = "average"
+        case "seqLen": config.training.seqLen = 4
+        default: config.training.corpus = "no-such-directory"
+        }
+        do {
+            let app = try await ServerApp.start(config: config, logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
+            await app.shutdown()
+            Issue.record("started with a bad \(key)")
+        } catch let e as StartupError {
+            #expect(e.message.contains(named), "\(e.message)")
+        }
+    }
+}

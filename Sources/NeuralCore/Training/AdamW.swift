@@ -43,6 +43,24 @@ public final class AdamW {
         self.runs = runs
     }
 
+    /// Starts from given moments instead of zeros, with bias correction off, as if the
+    /// optimizer had long been running: a DiLoCo runner whose optimizer must start fresh each
+    /// round (so that audits can replay it) then avoids Adam's cold-start transient, steps of
+    /// ±lr in every coordinate, which undo a trained model's progress.
+    public func prime(firstMoment: UnsafePointer<Float>, secondMoment: UnsafePointer<Float>) {
+        m.pointer.update(from: firstMoment, count: m.count)
+        v.pointer.update(from: secondMoment, count: v.count)
+        step = 1_000_000
+    }
+
+    /// Carries on from moments and a step count saved from another run (a DiLoCo runner that
+    /// keeps its inner optimizer across rounds).
+    public func resume(firstMoment: UnsafePointer<Float>, secondMoment: UnsafePointer<Float>, step: Int) {
+        m.pointer.update(from: firstMoment, count: m.count)
+        v.pointer.update(from: secondMoment, count: v.count)
+        self.step = max(0, step)
+    }
+
     /// Restores the update count when ``TrainingCheckpoint`` loads the moments.
     func restore(step: Int) { self.step = step }
 

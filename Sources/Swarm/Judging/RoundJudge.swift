@@ -79,9 +79,13 @@ public struct RoundJudge: Sendable {
     ///   - trust: each runner's trust, updated in place (``ContributionMeter/updateTrust(_:_:)``).
     ///   - rng: picks the trusted runners to audit; the coordinator's own secret randomness, so a
     ///     runner cannot know whether it will be checked.
+    ///   - startStates: with persistent inner optimizers, the optimizer state each audited runner
+    ///     declares it started the round from (asked for only once it is audited); re-execution
+    ///     starts from it. Missing: a fresh optimizer.
     public func judge(start: ParameterStore, spec: RoundSpec, received: [String: [Float]], shards: [String: [[Int32]]],
                       control: [[Int32]], heldOut: [[Int32]], trust: inout [String: Double],
-                      rng: inout some RandomNumberGenerator) throws -> Verdict {
+                      rng: inout some RandomNumberGenerator,
+                      startStates: [String: InnerLoop.OptimizerState] = [:]) throws -> Verdict {
         var offences: [String: String] = [:]
         var valid: [String: [Float]] = [:]
         let validation = try UpdateValidation(expectedCount: start.count)
@@ -97,8 +101,14 @@ public struct RoundJudge: Sendable {
         for id in valid.keys.sorted()
         where (trust[id] ?? 0) < settings.auditUntilTrust || Double.random(in: 0..<1, using: &rng) < settings.auditFraction {
             audited.append(id)
+            var state = startStates[id]
+            if let s = state, let why = Self.implausible(s, count: start.count, clipNorm: settings.inner.clipNorm) {
+                offences[id] = "audit.bad_state: \(why)"
+                valid[id] = nil
+                continue
+            }
             let redo = try InnerLoop(settings: settings.inner).run(
-                start: start, samples: shards[id] ?? [], seed: Self.runnerSeed(roundSeed: spec.seed, runner: id))
+                start: start, samples: shards[id] ?? [], seed: Self.runnerSeed(roundSeed: spec.seed, runner: id), state: &state)
             if Self.relativeDistance(redo.delta, valid[id] ?? []) > settings.auditTolerance {
                 offences[id] = "audit.mismatch: re-executing its assignment from the round's seed does not reproduce its update"
                 valid[id] = nil
@@ -123,6 +133,22 @@ public struct RoundJudge: Sendable {
         let scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
         return Verdict(aggregate: result.aggregate, accepted: order, offences: offences, scores: scores, audited: audited,
                        measurements: measurements, weights: weights)
+    }
+
+    /// Why a declared optimizer state cannot have come from training, or nil. Clipped gradients
+    /// have a global norm of at most `clipNorm`, so every first moment lies in ±clipNorm and
+    /// every second moment in [0, clipNorm²]; a state outside them was made up (for instance to
+    /// steer a re-execution towards a chosen update).
+    public static func implausible(_ s: InnerLoop.OptimizerState, count: Int, clipNorm: Float) -> String? {
+        guard s.m.count == count, s.v.count == count, s.step >= 0 else { return "the state does not match the model's size" }
+        let bound = clipNorm * 1.0001
+        for j in 0..<count {
+            let m = s.m[j], v = s.v[j]
+            guard m.isFinite, v.isFinite, abs(m) <= bound, v >= 0, v <= bound * bound else {
+                return "moment \(j) (m \(m), v \(v)) is outside what clipped gradients can produce"
+            }
+        }
+        return nil
     }
 
     /// ‖a − b‖ / ‖a‖; infinite when the lengths differ.

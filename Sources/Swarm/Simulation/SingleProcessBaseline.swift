@@ -12,12 +12,14 @@ public enum SingleProcessBaseline {
 
     /// - Parameter evaluateEvery: steps between evaluations (a swarm round's worth of tokens).
     public static func run(model config: LlamaConfig, seed: UInt64, train: [[Int32]], heldOut: [[Int32]],
-                           settings: InnerLoop.Settings, totalSteps: Int, evaluateEvery: Int, evalBatches: Int = 4) throws -> [Point] {
+                           settings: InnerLoop.Settings, totalSteps: Int, evaluateEvery: Int, evalBatches: Int = 4,
+                           start: ParameterStore? = nil, trained: ((ParameterStore) -> Void)? = nil) throws -> [Point] {
         let windows = TokenWindows(samples: train, seqLen: settings.seqLen)
         guard windows.startCount > 0, totalSteps > 0, evaluateEvery > 0 else {
             throw TrainingError.corpus("the baseline needs training data for one sequence and a positive step count")
         }
-        let model = LlamaModel(config: config, seed: seed, threads: settings.threads)
+        let model = start.map { LlamaModel(params: $0.clone(), threads: settings.threads) }
+            ?? LlamaModel(config: config, seed: seed, threads: settings.threads)
         let optimizer = AdamW(layout: model.layout, weightDecay: settings.weightDecay)
         optimizer.threads = settings.threads
         var rng = TrainingRNG(seed: seed ^ 0xBA5E)
@@ -35,6 +37,7 @@ public enum SingleProcessBaseline {
                 points.append(Point(tokens: step * settings.batch * settings.seqLen, heldOutLoss: loss))
             }
         }
+        trained?(model.params)
         return points
     }
 }

@@ -46,6 +46,9 @@ public struct SwarmSimulation {
         public var emissionPerRound: Int64 = 10_000_000
         public var seed: UInt64 = 1
         public var evalBatches = 4
+        /// The model to start from (DiLoCo's protocol: rounds continue a pretrained model);
+        /// nil = a fresh one from `seed`.
+        public var start: ParameterStore?
 
         public init(model: LlamaConfig, runners: [Behaviour], rounds: Int, inner: InnerLoop.Settings, samplesPerRunner: Int) {
             self.model = model
@@ -108,7 +111,7 @@ public struct SwarmSimulation {
     public func run(progress: ((RoundRecord) -> Void)? = nil) throws -> Report {
         let began = Date()
         let o = options
-        let theta = LlamaModel(config: o.model, seed: o.seed).params
+        let theta = o.start?.clone() ?? LlamaModel(config: o.model, seed: o.seed).params
         var outer = try OuterNesterov(parameterCount: theta.count, configuration: o.outer)
         var policy = RoundPolicy()
         policy.innerSteps = o.inner.steps
@@ -142,6 +145,8 @@ public struct SwarmSimulation {
         var banned: Set<String> = []
         var auditRNG = Xoshiro256StarStar(seed: o.seed ^ 0xA0D1)
         var trust: [String: Double] = [:]
+        var innerStates: [String: InnerLoop.OptimizerState] = [:]
+        var startStates: [String: InnerLoop.OptimizerState] = [:]
 
         for r in 1...max(1, o.rounds) {
             guard let spec = machine.openRound else { break }
@@ -156,7 +161,10 @@ public struct SwarmSimulation {
                 shards[id] = indices.map { train[$0] }
             }
             for id in assigned where !attackers.contains(id) {
-                let result = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id))
+                var state = innerStates[id]
+                startStates[id] = state
+                let result = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id), state: &state)
+                innerStates[id] = state
                 honest[id] = result.delta
                 factors[id] = result.factors
                 tokens += result.tokens
@@ -164,7 +172,10 @@ public struct SwarmSimulation {
             var sent: [String: [Float]] = honest
             for id in assigned where backdoors.contains(id) {
                 let poisoned = (shards[id] ?? []).map { Backdoor.plant(in: $0, vocab: o.model.vocab) }
-                let poisonedRun = try InnerLoop(settings: o.inner).run(start: theta, samples: poisoned, seed: Self.runSeed(spec, id))
+                var state = innerStates[id]
+                startStates[id] = state
+                let poisonedRun = try InnerLoop(settings: o.inner).run(start: theta, samples: poisoned, seed: Self.runSeed(spec, id), state: &state)
+                innerStates[id] = state
                 sent[id] = poisonedRun.delta
                 factors[id] = poisonedRun.factors
             }
@@ -211,7 +222,8 @@ public struct SwarmSimulation {
             let verdict = try judge.judge(start: theta, spec: spec, received: received, shards: shards,
                                           control: ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner,
                                                                      corpusSize: train.count).map { train[$0] },
-                                          heldOut: heldOut, trust: &trust, rng: &auditRNG)
+                                          heldOut: heldOut, trust: &trust, rng: &auditRNG, startStates: startStates)
+            startStates = [:]
             if let aggregate = verdict.aggregate {
                 // Measured against the round's model, before the outer step moves it.
                 try outer.step(parameters: theta.buffer, aggregatedDelta: aggregate)

@@ -39,6 +39,16 @@ public struct RoundSpec: Codable, Hashable, Sendable {
     public var samplesPerRunner: Int
     /// Unix ms after which updates are refused.
     public var deadline: Int64
+
+    public init(round: UInt64, version: UInt64, seed: UInt64, innerSteps: Int, batch: Int, samplesPerRunner: Int, deadline: Int64) {
+        self.round = round
+        self.version = version
+        self.seed = seed
+        self.innerSteps = innerSteps
+        self.batch = batch
+        self.samplesPerRunner = samplesPerRunner
+        self.deadline = deadline
+    }
 }
 
 /// What the I/O shell must do after an event.

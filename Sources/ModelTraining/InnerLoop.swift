@@ -49,6 +49,12 @@ public struct InnerLoop: Sendable {
         public var m: [Float]
         public var v: [Float]
         public var step: Int
+
+        public init(m: [Float], v: [Float], step: Int) {
+            self.m = m
+            self.v = v
+            self.step = step
+        }
     }
 
     public let settings: Settings

@@ -5,6 +5,7 @@ import NeuralCore
 import PurrClient
 import PurrCrypto
 import RPC
+import Synchronization
 import Swarm
 import WireFormat
 
@@ -59,6 +60,8 @@ public struct TrainingRunner: Sendable {
         case roundClosed(round: UInt64, version: UInt64, paid: String, heldOutLoss: Double?, offence: String?)
         case status(earned: Int64, reputation: Double, stakeHeld: Int64)
         case disconnected(String)
+        /// The coordinator audited a round: the optimizer state it started from was sent.
+        case audited(round: UInt64, bytes: Int)
     }
 
     public struct Trained: Sendable {
@@ -103,6 +106,12 @@ public struct TrainingRunner: Sendable {
         var version: UInt64?
         var feedback: ErrorFeedback<BlockwiseInt8>?
         var lastUpdate: [Float]?
+        /// The inner optimizer kept across rounds, and the state the last delivered round started
+        /// from (sent when that round is audited).
+        var optimizer: InnerLoop.OptimizerState?
+        var auditable: (round: UInt64, state: InnerLoop.OptimizerState?)?
+        /// The last round whose audit was answered (the notification and polling both answer).
+        let answeredAudit = Mutex<UInt64?>(nil)
         var summary = Summary()
         var lastClosedRound: UInt64 = 0
     }
@@ -166,17 +175,35 @@ public struct TrainingRunner: Sendable {
         }
         var frames = conn.binaryMessages.makeAsyncIterator()
         let notifications = Task {
-            for await n in conn.notifications where n.method == "train.round.closed" {
+            for await n in conn.notifications {
                 let p = n.params
-                log(.roundClosed(round: UInt64(p["round"]?.intValue ?? 0), version: UInt64(p["version"]?.intValue ?? 0),
-                                 paid: p["paid"]?.stringValue ?? "0", heldOutLoss: p["heldOutLoss"]?.doubleValue,
-                                 offence: p["offence"]?.stringValue))
+                switch n.method {
+                case "train.round.closed":
+                    log(.roundClosed(round: UInt64(p["round"]?.intValue ?? 0), version: UInt64(p["version"]?.intValue ?? 0),
+                                     paid: p["paid"]?.stringValue ?? "0", heldOutLoss: p["heldOutLoss"]?.doubleValue,
+                                     offence: p["offence"]?.stringValue))
+                case "train.audit":
+                    if let round = p["round"]?.intValue.map(UInt64.init) { await Self.answerAudit(conn, round: round, state, log: log) }
+                default:
+                    continue
+                }
             }
         }
         defer { notifications.cancel() }
         var lastReported: UInt64?
         while true {
             if let limit = options.rounds, state.summary.delivered >= limit {
+                // Stay until the last update is judged: its audit may ask for the optimizer state.
+                if let last = state.auditable?.round {
+                    while true {
+                        let s = try await conn.call("train.status")
+                        if let round = s["auditRound"]?.intValue.map(UInt64.init) { await Self.answerAudit(conn, round: round, state, log: log) }
+                        let judged = s["member"]?.boolValue != true || (s["round"]?.intValue.map(UInt64.init) ?? 0) != last
+                            || s["phase"]?.stringValue == "idle" || s["delivered"]?.boolValue == false
+                        if judged { break }
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
                 if options.leaveWhenDone {
                     // Wait for the last round to be judged, then leave with the stake.
                     while true {
@@ -196,6 +223,7 @@ public struct TrainingRunner: Sendable {
             do { a = try await conn.call("train.assignment") } catch PurrClientError.rpc(let e) {
                 throw RunnerError("train.assignment refused: \(e.message)")
             }
+            if let round = a["auditRound"]?.intValue.map(UInt64.init) { await Self.answerAudit(conn, round: round, state, log: log) }
             if a["waiting"]?.boolValue == true {
                 try await Task.sleep(for: .milliseconds(Int(a["retryAfterMs"]?.intValue ?? 500)))
                 continue
@@ -259,6 +287,29 @@ public struct TrainingRunner: Sendable {
         }
     }
 
+    /// Sends the optimizer state round `round` started from, once, when the coordinator audits it.
+    static func answerAudit(_ conn: PurrConnection, round: UInt64, _ state: State, log: @Sendable (Event) -> Void) async {
+        guard let pending = state.auditable, pending.round == round,
+              state.answeredAudit.withLock({ answered in
+                  guard answered != round else { return false }
+                  answered = round
+                  return true
+              }) else { return }
+        var bytes = 0
+        do {
+            _ = try await conn.callBinary(timeout: 120) { id in
+                let encoded = try ModelFrames.optimizerState(pending.state, round: round, requestID: UInt64(id)).encode()
+                bytes = encoded.count
+                return encoded
+            }
+        } catch {
+            state.answeredAudit.withLock { $0 = nil }
+            return
+        }
+        state.summary.uploadedBytes += bytes
+        log(.audited(round: round, bytes: bytes))
+    }
+
     /// Brings the local model to `version`: diffs when the server has them, else the full state;
     /// the result must hash to the server's `paramsSHA256`.
     func syncModel(_ conn: PurrConnection, _ frames: inout AsyncStream<[UInt8]>.Iterator, _ state: State, config: LlamaConfig,
@@ -307,13 +358,23 @@ public struct TrainingRunner: Sendable {
     func train(_ params: ParameterStore, tokens: [[Int32]], inner: InnerLoop.Settings, seed: UInt64, round: UInt64,
                state: State) throws -> (update: [Float], losses: [Float], tokens: Int) {
         let loop = InnerLoop(settings: inner)
+        // With a kept optimizer, remember the state this round starts from: an audit asks for it.
+        func honest(_ samples: [[Int32]]) throws -> InnerLoop.Result {
+            var kept = inner.keepOptimizerState && inner.lora == nil ? state.optimizer : nil
+            let start = kept
+            let r = try loop.run(start: params, samples: samples, seed: seed, state: &kept)
+            state.optimizer = kept
+            state.auditable = (round, start)
+            return r
+        }
+        state.auditable = (round, nil)
         switch options.attack {
         case nil:
-            let r = try loop.run(start: params, samples: tokens, seed: seed)
+            let r = try honest(tokens)
             return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .backdoor:
             let vocab = params.layout.config.vocab
-            let r = try loop.run(start: params, samples: tokens.map { Backdoor.plant(in: $0, vocab: vocab) }, seed: seed)
+            let r = try honest(tokens.map { Backdoor.plant(in: $0, vocab: vocab) })
             return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .freerideZeros:
             return ([Float](repeating: 0, count: inner.lora.map { LoRAFactors.count(params.layout, $0) } ?? params.count), [], 0)
@@ -368,6 +429,7 @@ public struct TrainingRunner: Sendable {
         s.clipNorm = Float(v["clipNorm"]?.doubleValue ?? 1)
         s.weightDecay = Float(v["weightDecay"]?.doubleValue ?? 0.1)
         s.threads = max(1, threads)
+        s.keepOptimizerState = v["keepOptimizerState"]?.boolValue ?? false
         if let lora = v["lora"], let rank = lora["rank"]?.intValue, let alpha = lora["alpha"]?.doubleValue {
             guard (1...256).contains(rank), alpha > 0 else { throw RunnerError("the assignment's LoRA settings are malformed") }
             s.lora = LoRASettings(rank: Int(rank), alpha: Float(alpha))

@@ -17,6 +17,9 @@ public struct TensorFrame: Sendable, Equatable {
         case modelDiff = 2
         /// Runner to server: the runner's delta for training round ``TensorFrame/round``.
         case update = 3
+        /// Runner to server, when its update is audited: the inner optimizer state it started
+        /// round ``TensorFrame/round`` from (tensors `m`, `v`, `step`; none for a fresh optimizer).
+        case optimizerState = 4
     }
 
     /// What the tensors are.

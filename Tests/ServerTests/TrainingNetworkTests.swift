@@ -74,6 +74,12 @@ import WireFormat
             #expect(honestEarned == Int64(closed.filter { !($0["accepted"]?.arrayValue ?? []).isEmpty }.count) * 10_000_000,
                     "every judged round pays its whole emission to the honest runners")
             #expect(try await server.balance(attacker) == 0)
+            // New runners are re-executed every round; from round 2 on they keep their AdamW
+            // state, send it when audited, and the replay from it matches.
+            let honestIDs = Set([keys[0].publicKeyHex, keys[1].publicKeyHex])
+            let later = closed.dropFirst()
+            #expect(later.contains { round in Set((round["audited"]?.arrayValue ?? []).compactMap(\.stringValue)).isSuperset(of: honestIDs) })
+            #expect(closed.allSatisfy { Set(($0["offences"]?.objectValue ?? [:]).keys).isDisjoint(with: honestIDs) })
             #expect(rewards.allSatisfy { $0["to"]?.stringValue != attacker }, "the attacker is never paid")
             let slashes = try await events(server, "ledger.tx").filter { $0["kind"]?.stringValue == "train.slash" }
             #expect(slashes.count == 2 && slashes.allSatisfy { $0["from"]?.stringValue == "escrow:train:\(attacker)" })
@@ -159,6 +165,13 @@ import WireFormat
             // A well-formed update is taken, but it is not what training the assignment gives:
             // the re-execution audit catches it and half the stake is slashed.
             #expect(try await p.connection.callBinary { try update(1, count, $0) }["accepted"] == true)
+            // A new runner is always audited: it declares the (fresh) optimizer state it started from.
+            let audit = await p.inbox.first("train.audit")
+            #expect(audit?["round"] == 1)
+            #expect(await reason {
+                try await p.connection.callBinary { try ModelFrames.optimizerState(nil, round: 2, requestID: UInt64($0)).encode() }
+            } == "train.not_audited")
+            #expect(try await p.connection.callBinary { try ModelFrames.optimizerState(nil, round: 1, requestID: UInt64($0)).encode() }["accepted"] == true)
             // Leaving waits for the round's judgement, then returns what is left of the stake.
             for _ in 0..<200 {
                 if await reason({ try await p.connection.call("train.leave") }) == nil { break }

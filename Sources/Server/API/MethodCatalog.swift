@@ -312,6 +312,10 @@ public enum MethodCatalog {
                      .init("offence", required: false, "Why your update counted as cheating (part of your stake was slashed).", schema: Schema.string)],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
+            name: "train.audit", summary: "Notification: your update for this round is being audited; send the inner optimizer state the round started from (an optimizerState frame) within training.auditStateSeconds.",
+            params: [.init("round", "The round being judged.", schema: Schema.integer)],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
             name: "train.banned", summary: "Notification: you are banned from training after repeated proven offences.",
             params: [.init("reason", "The offences.", schema: Schema.string)], result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(

@@ -48,6 +48,13 @@ extension ServerConfig {
         public var mode = "full"
         public var loraRank = 8
         public var loraAlpha: Float = 16
+        /// Runners keep their inner AdamW across rounds (DiLoCo proper; about half the held-out
+        /// loss of a fresh optimizer each round in docs/distributed.md). An audited runner then
+        /// sends the state it started the round from, and the audit replays from it.
+        public var keepInnerState = true
+        /// How long the coordinator waits for audited runners' optimizer states; an update whose
+        /// state does not come in time is left out of the round (not paid, not slashed).
+        public var auditStateSeconds = 60.0
         /// Model diffs kept so a runner a few versions behind downloads only what changed.
         public var keepDiffs = 16
         /// Threads for the coordinator's audits and measurements.
@@ -84,6 +91,7 @@ extension ServerConfig {
             guard (1...256).contains(loraRank), loraAlpha > 0, loraAlpha.isFinite else {
                 throw fail("loraRank", "loraRank must be 1…256 and loraAlpha positive")
             }
+            guard auditStateSeconds > 0, auditStateSeconds <= 3_600 else { throw fail("auditStateSeconds", "must be in (0, 3600]") }
             guard (1...1_000).contains(keepDiffs) else { throw fail("keepDiffs", "must be 1…1000") }
             guard (1...64).contains(threads) else { throw fail("threads", "must be 1…64") }
             return self

@@ -47,6 +47,15 @@ public actor TrainingCoordinator {
     var arrivalOffences: [String: String] = [:]
     var diffs: [UInt64: QuantisedDelta]
     var judging = false
+    /// A closed round waiting for its audited runners' optimizer states.
+    struct PendingAudit {
+        var spec: RoundSpec
+        var runners: Set<String>
+        var states: [String: InnerLoop.OptimizerState?] = [:]
+        var deadline: Date
+    }
+    var pendingAudit: PendingAudit?
+    var unverified: [String] = []
     var lastHeldOutLoss: Double?
     /// Sends a notification to every connection of an account (set by the game).
     var notifier: (@Sendable (AccountID, String, JSONValue) -> Void)?
@@ -94,6 +103,7 @@ public actor TrainingCoordinator {
         inner.learningRate = settings.learningRate
         inner.threads = settings.threads
         inner.lora = settings.lora
+        inner.keepOptimizerState = settings.keepInnerState
         var judgeSettings = RoundJudge.Settings(inner: inner)
         judgeSettings.aggregator = settings.aggregatorChoice ?? .centeredClip
         judgeSettings.auditFraction = settings.auditFraction
@@ -241,6 +251,7 @@ public actor TrainingCoordinator {
             o["assigned"] = .bool(machine.assigned.contains(id))
             o["delivered"] = .bool(machine.delivered.contains(id))
         }
+        if let round = auditWaiting(for: id) { o["auditRound"] = .int(Int64(round)) }
         return .object(o)
     }
 
@@ -308,8 +319,13 @@ public actor TrainingCoordinator {
             case .aggregating: why = "the round is being judged"
             case .open: why = machine.delivered.contains(id) ? "your update for this round was received" : "you join from the next round"
             }
-            return ["waiting": true, "reason": .string(why), "version": .int(Int64(machine.version)),
-                    "retryAfterMs": .int(Int64(500))]
+            var waiting: [String: JSONValue] = ["waiting": true, "reason": .string(why), "version": .int(Int64(machine.version)),
+                                                "retryAfterMs": .int(Int64(500))]
+            if let round = auditWaiting(for: id) {
+                waiting["auditRound"] = .int(Int64(round))
+                waiting["reason"] = .string("round \(round) is audited: send the optimizer state it started from")
+            }
+            return .object(waiting)
         }
         let indices = ShardPlan.samples(seed: spec.seed, runner: id, round: spec.round, count: spec.samplesPerRunner, corpusSize: train.count)
         let inner = judge.settings.inner
@@ -317,6 +333,7 @@ public actor TrainingCoordinator {
             "steps": .int(Int64(inner.steps)), "batch": .int(Int64(inner.batch)), "seqLen": .int(Int64(inner.seqLen)),
             "learningRate": .double(Double(inner.learningRate)), "warmupSteps": .int(Int64(inner.warmupSteps)),
             "clipNorm": .double(Double(inner.clipNorm)), "weightDecay": .double(Double(inner.weightDecay))]
+        innerJSON["keepOptimizerState"] = .bool(inner.keepOptimizerState)
         if let lora = inner.lora {
             innerJSON["lora"] = ["rank": .int(Int64(lora.rank)), "alpha": .double(Double(lora.alpha)),
                                  "factors": .int(Int64(LoRAFactors.count(theta.layout, lora)))]
@@ -361,6 +378,7 @@ public actor TrainingCoordinator {
     func submit(_ account: AccountID, frame: TensorFrame, bytes: [UInt8]) throws -> JSONValue {
         let id = account.rawValue
         guard machine.members[id] != nil else { throw refusal(RoundRefusal.notMember.rawValue, "join first (train.join)") }
+        if frame.messageType == .optimizerState { return try submitState(id, frame: frame) }
         guard frame.messageType == .update else {
             throw refusal("train.bad_frame", "runners send update frames (message type 3), not \(frame.messageType)")
         }
@@ -397,10 +415,45 @@ public actor TrainingCoordinator {
         return ["accepted": true, "round": .int(Int64(frame.round)), "bytes": .int(Int64(bytes.count))]
     }
 
+    /// The round whose audit waits for this runner's optimizer state (a runner that missed the
+    /// `train.audit` notification learns it from `train.assignment` and `train.status`).
+    func auditWaiting(for id: String) -> UInt64? {
+        guard let p = pendingAudit, p.runners.contains(id), p.states[id] == nil else { return nil }
+        return p.spec.round
+    }
+
+    /// An audited runner's optimizer state for the round being judged.
+    func submitState(_ id: String, frame: TensorFrame) throws -> JSONValue {
+        guard var pending = pendingAudit, frame.round == pending.spec.round, pending.runners.contains(id) else {
+            throw refusal("train.not_audited", "no audit of your update for round \(frame.round) is waiting for a state")
+        }
+        guard pending.states[id] == nil else { throw refusal(RoundRefusal.duplicate.rawValue, "your state for round \(frame.round) was already received") }
+        let state: InnerLoop.OptimizerState?
+        do { state = try ModelFrames.optimizerState(of: frame, count: theta.count) } catch { throw refusal(error.code, error.message) }
+        pending.states[id] = .some(state)
+        pendingAudit = pending
+        if pending.states.count == pending.runners.count { finishAudit() }
+        return ["accepted": true, "round": .int(Int64(frame.round))]
+    }
+
+    /// Every asked state arrived, or time is up: judge with what came; updates whose state did
+    /// not come are left out of the round.
+    func finishAudit() {
+        guard let pending = pendingAudit else { return }
+        pendingAudit = nil
+        let missing = pending.runners.subtracting(pending.states.keys)
+        unverified = missing.sorted()
+        for id in missing { received[id] = nil }
+        var states: [String: InnerLoop.OptimizerState] = [:]
+        for (id, s) in pending.states { if let s { states[id] = s } }
+        runJudge(pending.spec, audit: Set(pending.states.keys), states: states)
+    }
+
     // MARK: Rounds
 
     /// Time passes: opens, closes or abandons rounds.
     func tick() {
+        if let pending = pendingAudit, now() > pending.deadline { finishAudit() }
         guard !judging else { return }
         var m = machine
         let actions = m.tick(at: nowMillis)
@@ -476,9 +529,21 @@ public actor TrainingCoordinator {
         var seconds: Double
     }
 
-    /// Judges the closed round on the worker queue, then commits the result.
+    /// Judges the closed round: with kept inner optimizers, first asks the runners picked for
+    /// audit for the state they started from (`train.audit`), then judges on the worker queue
+    /// and commits the result.
     func startJudging(_ spec: RoundSpec) {
         judging = true
+        unverified = []
+        guard judge.settings.inner.keepOptimizerState else { return runJudge(spec, audit: nil, states: [:]) }
+        var rng = SystemRandomNumberGenerator()
+        let chosen = Set(machine.delivered.filter { received[$0] != nil }.sorted().filter { judge.select($0, trust: trust, rng: &rng) })
+        guard !chosen.isEmpty else { return runJudge(spec, audit: [], states: [:]) }
+        pendingAudit = PendingAudit(spec: spec, runners: chosen, deadline: now().addingTimeInterval(settings.auditStateSeconds))
+        send(chosen.sorted().map { (AccountID(rawValue: $0), "train.audit", ["round": .int(Int64(spec.round))]) })
+    }
+
+    func runJudge(_ spec: RoundSpec, audit: Set<String>?, states: [String: InnerLoop.OptimizerState]) {
         let start = theta.clone()
         let runners = machine.delivered
         let updates = received.filter { runners.contains($0.key) }
@@ -496,7 +561,8 @@ public actor TrainingCoordinator {
                 worker.async {
                     continuation.resume(returning: Result {
                         try Self.judgeRound(spec: spec, start: start, updates: updates, shards: assigned, control: control, heldOut: heldOut,
-                                            judge: judge, trust: trust, outer: outer, feedback: feedback, codec: codec)
+                                            judge: judge, trust: trust, outer: outer, feedback: feedback, codec: codec,
+                                            audit: audit, states: states)
                     })
                 }
             }
@@ -506,12 +572,13 @@ public actor TrainingCoordinator {
 
     static func judgeRound(spec: RoundSpec, start: ParameterStore, updates: [String: [Float]], shards: [String: [[Int32]]],
                            control: [[Int32]], heldOut: [[Int32]], judge: RoundJudge, trust: [String: Double],
-                           outer: OuterNesterov, feedback: ErrorFeedback<BlockwiseInt8>, codec: BlockwiseInt8) throws -> Judged {
+                           outer: OuterNesterov, feedback: ErrorFeedback<BlockwiseInt8>, codec: BlockwiseInt8,
+                           audit: Set<String>?, states: [String: InnerLoop.OptimizerState]) throws -> Judged {
         let began = Date()
         var trust = trust, outer = outer, feedback = feedback
         var rng = SystemRandomNumberGenerator()
         let verdict = try judge.judge(start: start, spec: spec, received: updates, shards: shards, control: control, heldOut: heldOut,
-                                      trust: &trust, rng: &rng)
+                                      trust: &trust, rng: &rng, startStates: states, audit: audit)
         let next = start.clone()
         var diff: QuantisedDelta?
         if let aggregate = verdict.aggregate {
@@ -558,6 +625,7 @@ public actor TrainingCoordinator {
         let closed = TrainingRoundClosed(
             round: spec.round, version: spec.version, newVersion: newVersion, paramsSHA256: newSHA,
             heldOutLoss: judged.heldOutLoss.map(Double.init), accepted: judged.verdict.accepted, audited: judged.verdict.audited,
+            unverified: unverified.isEmpty ? nil : unverified,
             offences: offences, scores: judged.verdict.scores, reputation: reputation, payments: payments,
             emission: settings.emissionPerRound.decimalString)
         let checkpoint = TrainingStore.Checkpoint(

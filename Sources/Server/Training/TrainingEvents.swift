@@ -38,6 +38,8 @@ struct TrainingRoundClosed: Codable {
     var heldOutLoss: Double?
     var accepted: [String]
     var audited: [String]
+    /// Audited runners whose optimizer state did not arrive in time: their updates were left out.
+    var unverified: [String]?
     var offences: [String: String]
     var scores: [String: Double]
     var reputation: [String: Double]

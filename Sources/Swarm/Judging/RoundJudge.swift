@@ -85,7 +85,7 @@ public struct RoundJudge: Sendable {
     public func judge(start: ParameterStore, spec: RoundSpec, received: [String: [Float]], shards: [String: [[Int32]]],
                       control: [[Int32]], heldOut: [[Int32]], trust: inout [String: Double],
                       rng: inout some RandomNumberGenerator,
-                      startStates: [String: InnerLoop.OptimizerState] = [:]) throws -> Verdict {
+                      startStates: [String: InnerLoop.OptimizerState] = [:], audit chosen: Set<String>? = nil) throws -> Verdict {
         var offences: [String: String] = [:]
         var valid: [String: [Float]] = [:]
         let validation = try UpdateValidation(expectedCount: start.count)
@@ -98,8 +98,8 @@ public struct RoundJudge: Sendable {
             }
         }
         var audited: [String] = []
-        for id in valid.keys.sorted()
-        where (trust[id] ?? 0) < settings.auditUntilTrust || Double.random(in: 0..<1, using: &rng) < settings.auditFraction {
+        let picked = chosen ?? Set(valid.keys.sorted().filter { select($0, trust: trust, rng: &rng) })
+        for id in valid.keys.sorted() where picked.contains(id) {
             audited.append(id)
             var state = startStates[id]
             if let s = state, let why = Self.implausible(s, count: start.count, clipNorm: settings.inner.clipNorm) {
@@ -133,6 +133,11 @@ public struct RoundJudge: Sendable {
         let scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
         return Verdict(aggregate: result.aggregate, accepted: order, offences: offences, scores: scores, audited: audited,
                        measurements: measurements, weights: weights)
+    }
+
+    /// Whether to re-execute this runner's assignment: always while its trust is low, else at random.
+    public func select(_ runner: String, trust: [String: Double], rng: inout some RandomNumberGenerator) -> Bool {
+        (trust[runner] ?? 0) < settings.auditUntilTrust || Double.random(in: 0..<1, using: &rng) < settings.auditFraction
     }
 
     /// Why a declared optimizer state cannot have come from training, or nil. Clipped gradients

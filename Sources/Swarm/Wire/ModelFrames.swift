@@ -1,4 +1,5 @@
 import Aggregation
+import ModelTraining
 import NeuralCore
 import WireFormat
 
@@ -69,6 +70,30 @@ public enum ModelFrames {
     public static func update(fp32 delta: [Float], round: UInt64, requestID: UInt64) throws -> TensorFrame {
         try TensorFrame(messageType: .update, requestID: requestID, round: round,
                         tensors: [WireTensor(name: deltaName, shape: [delta.count], data: .float32(delta))])
+    }
+
+    /// An `optimizerState` frame: the state a round started from (no tensors for a fresh one).
+    public static func optimizerState(_ s: InnerLoop.OptimizerState?, round: UInt64, requestID: UInt64) throws -> TensorFrame {
+        guard let s else { return try TensorFrame(messageType: .optimizerState, requestID: requestID, round: round, tensors: []) }
+        return try TensorFrame(messageType: .optimizerState, requestID: requestID, round: round, tensors: [
+            WireTensor(name: "m", shape: [s.m.count], data: .float32(s.m)),
+            WireTensor(name: "v", shape: [s.v.count], data: .float32(s.v)),
+            WireTensor(name: "step", shape: [], data: .float32([Float(s.step)])),
+        ])
+    }
+
+    /// The state in an `optimizerState` frame: nil for a fresh optimizer.
+    public static func optimizerState(of frame: TensorFrame, count: Int) throws(ModelFrameError) -> InnerLoop.OptimizerState? {
+        guard frame.messageType == .optimizerState else {
+            throw ModelFrameError("train.bad_frame", "expected an optimizerState frame, got \(frame.messageType)")
+        }
+        if frame.tensors.isEmpty { return nil }
+        guard frame.tensors.count == 3, case .float32(let m)? = frame.tensor(named: "m")?.data, case .float32(let v)? = frame.tensor(named: "v")?.data,
+              case .float32(let step)? = frame.tensor(named: "step")?.data, m.count == count, v.count == count, step.count == 1,
+              let steps = Int(exactly: step[0].rounded(.towardZero)), steps >= 0 else {
+            throw ModelFrameError("train.bad_frame", "an optimizerState frame holds f32 m and v of \(count) values and a scalar step, or nothing")
+        }
+        return InnerLoop.OptimizerState(m: m, v: v, step: steps)
     }
 
     static func deltaTensor(_ q: QuantisedDelta) throws -> WireTensor {

@@ -203,6 +203,7 @@ struct SwarmCommand: ParsableCommand {
                     "attackerShare": report.attackerShare, "seconds": report.seconds,
                     "baseline": baselinePoints.map { ["tokens": $0.tokens, "heldOutLoss": Double($0.heldOutLoss)] },
                     "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
+                                                   "paidToHonest": $0.paidToHonest,
                                                    "uploadBytes": $0.uploadBytes, "paidToAttackers": $0.paidToAttackers,
                                                    "backdoorSuccess": $0.backdoorSuccess ?? -1] },
                 ]

@@ -126,7 +126,7 @@ public struct RoundJudge: Sendable {
                                       maxBatches: settings.measureBatches)
         var measurements: [String: ContributionMeter.Measurement] = [:]
         for id in order {
-            if let m = meter?.measure(valid[id] ?? [], assigned: shards[id] ?? []) { measurements[id] = m }
+            if let m = meter?.measure(valid[id] ?? [], assigned: shards[id] ?? [], scale: 1 / Float(order.count)) { measurements[id] = m }
         }
         ContributionMeter.updateTrust(&trust, measurements)
         let copies = ContributionMeter.copies(valid, order: order)

@@ -53,11 +53,15 @@ public struct ContributionMeter {
         scratch = start.clone()
     }
 
-    /// Losses with Δ applied; nil when the delta has the wrong length or a set is too small.
-    public func measure(_ delta: [Float], assigned: [[Int32]]) -> Measurement? {
+    /// Losses with `scale`·Δ applied; nil when the delta has the wrong length or a set is too
+    /// small. The coordinator passes 1/n for n accepted updates: a runner's share of the mean
+    /// update, the step it actually contributes. Applied whole, an update trained with a kept
+    /// optimizer's momentum can overshoot on its own although its direction is good, and then
+    /// nobody would be paid for a round that improved the model.
+    public func measure(_ delta: [Float], assigned: [[Int32]], scale: Float = 1) -> Measurement? {
         guard delta.count == start.count,
               let baseAssigned = InnerLoop.loss(of: start, on: assigned, batch: batch, seqLen: seqLen, maxBatches: maxBatches) else { return nil }
-        for i in 0..<start.count { scratch.pointer[i] = start.pointer[i] + delta[i] }
+        for i in 0..<start.count { scratch.pointer[i] = start.pointer[i] + scale * delta[i] }
         guard let h = InnerLoop.loss(of: scratch, on: heldOut, batch: batch, seqLen: seqLen, maxBatches: maxBatches),
               let c = InnerLoop.loss(of: scratch, on: control, batch: batch, seqLen: seqLen, maxBatches: maxBatches),
               let a = InnerLoop.loss(of: scratch, on: assigned, batch: batch, seqLen: seqLen, maxBatches: maxBatches) else { return nil }

@@ -36,6 +36,9 @@ public struct RoundJudge: Sendable {
         public var auditTolerance: Float = 0.25
         /// Batches of held-out, assigned and control data per contribution measurement.
         public var measureBatches = 2
+        /// Each update is clipped to this multiple of the round's median update norm before
+        /// aggregation, so no single update can weigh more than a few honest ones.
+        public var clipToMedianNorm: Float = 3
 
         public init(inner: InnerLoop.Settings) { self.inner = inner }
     }
@@ -118,7 +121,14 @@ public struct RoundJudge: Sendable {
         guard !order.isEmpty else {
             return Verdict(aggregate: nil, accepted: [], offences: offences, scores: [:], audited: audited, measurements: [:], weights: [:])
         }
-        let result = try settings.aggregator.make().aggregate(order.compactMap { valid[$0] })
+        // Per-update norm clipping at a multiple of the median norm, then the robust aggregator.
+        var inputs = order.compactMap { valid[$0] }
+        let norms = inputs.map { u in u.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot() }.sorted()
+        let median = norms[(norms.count - 1) / 2]
+        if median > 0, settings.clipToMedianNorm > 0 {
+            inputs = try NormClipping(maxNorm: median * settings.clipToMedianNorm).clip(inputs).updates
+        }
+        let result = try settings.aggregator.make().aggregate(inputs)
         var weights: [String: Float] = [:]
         for (id, d) in zip(order, result.diagnostics) { weights[id] = d.weight }
         let inner = settings.inner

@@ -61,4 +61,27 @@ import Testing
         #expect(verdict.offences["r1"]?.hasPrefix("audit.bad_state") == true)
         #expect(RoundJudge.implausible(state, count: start.count, clipNorm: 1) == nil)
     }
+
+    @Test("An update far larger than the others is clipped to three times the median norm before aggregation")
+    func normClipping() throws {
+        let start = LlamaModel(config: SwarmSimulationTests.config, seed: 1).params
+        let n = start.count
+        var settings = Self.setting()
+        settings.aggregator = .mean
+        settings.auditFraction = 0
+        settings.auditUntilTrust = 0
+        let judge = RoundJudge(settings: settings)
+        let small = (0..<n).map { Float(($0 % 7) - 3) * 1e-4 }
+        let huge = small.map { $0 * 1_000 }
+        var trust: [String: Double] = [:]
+        var rng = Xoshiro256StarStar(seed: 1)
+        let shard = SwarmSimulationTests.samples(24, seed: 3)
+        let verdict = try judge.judge(start: start, spec: Self.spec, received: ["a": small, "b": small, "c": small, "d": huge],
+                                      shards: ["a": shard, "b": shard, "c": shard, "d": shard], control: shard, heldOut: shard,
+                                      trust: &trust, rng: &rng)
+        let aggregate = try #require(verdict.aggregate)
+        let norm = { (v: [Float]) in v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot() }
+        // Mean of three honest updates and one clipped to 3× theirs: (1 + 1 + 1 + 3) / 4 = 1.5× an honest norm.
+        #expect(abs(norm(aggregate) / norm(small) - 1.5) < 0.01, "\(norm(aggregate) / norm(small))")
+    }
 }

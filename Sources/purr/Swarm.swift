@@ -73,6 +73,9 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "Train this many single-process steps first and start every run (swarm and baseline) from that model, as DiLoCo does.")
         var pretrainSteps = 0
 
+        @Option(help: "Learning rate of those single-process steps (the same start whatever --learning-rate the rounds use).")
+        var pretrainLearningRate: Float = 2e-3
+
         @Flag(help: "Runners start a fresh inner AdamW every round (audits replay without any declared state) instead of keeping it across rounds.")
         var freshInnerState = false
 
@@ -90,6 +93,9 @@ struct SwarmCommand: ParsableCommand {
 
         @Option(help: "Outer Nesterov momentum (DiLoCo's 0.9; 0.85 measured best here).")
         var outerMomentum: Float = 0.85
+
+        @Option(help: "With --baseline: evaluate the single process every this many of its steps (default: once per round's worth of tokens).")
+        var baselineEvalEvery: Int?
 
         @Option(help: "With --baseline: the single process's learning rate (default: --learning-rate).")
         var baselineLearningRate: Float?
@@ -155,6 +161,7 @@ struct SwarmCommand: ParsableCommand {
                 var pre = inner
                 pre.lora = nil
                 pre.warmStartBatches = 0
+                pre.learningRate = pretrainLearningRate
                 let points = try SingleProcessBaseline.run(
                     model: config, seed: seed, train: QuestTrainer.encode(trainText, tok), heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok),
                     settings: pre, totalSteps: pretrainSteps, evaluateEvery: pretrainSteps, trained: { box.params = $0.clone() })
@@ -190,7 +197,7 @@ struct SwarmCommand: ParsableCommand {
                 let multiplier = baselineLargeBatch ? 1 : honest
                 baselinePoints = try SingleProcessBaseline.run(
                     model: config, seed: seed, train: QuestTrainer.encode(trainText, tok), heldOut: QuestTrainer.encode(Array(heldOutText.prefix(64)), tok),
-                    settings: single, totalSteps: rounds * steps * multiplier, evaluateEvery: steps * multiplier, start: options.start)
+                    settings: single, totalSteps: rounds * steps * multiplier, evaluateEvery: max(1, baselineEvalEvery ?? steps * multiplier), start: options.start)
                 print((baselineLargeBatch ? "single process, same tokens in \(honest)× larger batches: " : "single process, same tokens: ") + baselinePoints.map { String(format: "%d tok %.4f", $0.tokens, $0.heldOutLoss) }.joined(separator: ", "))
                 if let last = baselinePoints.last {
                     print(String(format: "swarm final %.4f vs single process %.4f: %+.2f%%", report.finalLoss, last.heldOutLoss,

@@ -58,6 +58,8 @@ public struct InnerLoop: Sendable {
     }
 
     public let settings: Settings
+    /// Partial sums of the gradient norm: fixed, for the same reason as the gradient shares.
+    static let normParts = 2
 
     public init(settings: Settings) { self.settings = settings }
 
@@ -84,6 +86,9 @@ public struct InnerLoop: Sendable {
         }
         let params = start.clone()
         let model = LlamaModel(params: params, threads: settings.threads)
+        // One gradient share per sequence and a fixed split of the norm: the same numbers on
+        // every machine, whatever its thread count, so audits replay runners exactly.
+        model.gradientShares = settings.batch
         let optimizer = AdamW(layout: model.layout, weightDecay: settings.weightDecay)
         optimizer.threads = settings.threads
         let schedule = LearningRateSchedule(peak: settings.learningRate, floor: settings.learningRate,
@@ -104,7 +109,7 @@ public struct InnerLoop: Sendable {
                 let (x, y) = windows.randomBatch(settings.batch, rng: &rng)
                 model.grads.zero()
                 _ = model.forwardBackward(inputs: x, targets: y, batch: settings.batch, seqLen: settings.seqLen)
-                _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: settings.threads)
+                _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: Self.normParts)
                 let g = model.grads.pointer
                 for j in 0..<count { second[j] += g[j] * g[j] / k }
             }
@@ -114,7 +119,7 @@ public struct InnerLoop: Sendable {
             let (x, y) = windows.randomBatch(settings.batch, rng: &rng)
             model.grads.zero()
             losses.append(model.forwardBackward(inputs: x, targets: y, batch: settings.batch, seqLen: settings.seqLen))
-            _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: settings.threads)
+            _ = clipGradNorm(model.grads, maxNorm: settings.clipNorm, threads: Self.normParts)
             optimizer.update(params: model.params, grads: model.grads, lr: schedule.rate(at: step))
         }
         if state != nil || settings.keepOptimizerState {

@@ -96,6 +96,7 @@ extension InnerLoop {
         var grads = [Float](repeating: 0, count: count)
         let params = start.clone()
         let model = LlamaModel(params: params, threads: settings.threads)
+        model.gradientShares = settings.batch
         model.reserve(batch: settings.batch, seqLen: settings.seqLen)
         var rng = TrainingRNG(seed: seed)
         var losses: [Float] = []

@@ -187,6 +187,8 @@ struct SwarmCommand: ParsableCommand {
                              Double(fp32Bytes) / Double(max(1, first.uploadBytes))))
             }
             print("banned: \(report.banned.sorted()); slashed: \(report.slashed.sorted { $0.key < $1.key })")
+            print(String(format: "runners trained %.1f s, the coordinator judged %.1f s (audits, aggregation, measurement): %.2f× the runners' work",
+                         report.trainingSeconds, report.judgingSeconds, report.judgingSeconds / max(1e-9, report.trainingSeconds)))
             var baselinePoints: [SingleProcessBaseline.Point] = []
             if baseline {
                 let honest = runners - attackers
@@ -208,6 +210,7 @@ struct SwarmCommand: ParsableCommand {
                 let out: [String: Any] = [
                     "options": report.options, "initialLoss": Double(report.initialLoss), "finalLoss": Double(report.finalLoss),
                     "attackerShare": report.attackerShare, "seconds": report.seconds,
+                    "trainingSeconds": report.trainingSeconds, "judgingSeconds": report.judgingSeconds,
                     "baseline": baselinePoints.map { ["tokens": $0.tokens, "heldOutLoss": Double($0.heldOutLoss)] },
                     "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
                                                    "paidToHonest": $0.paidToHonest,

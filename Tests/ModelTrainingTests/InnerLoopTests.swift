@@ -40,3 +40,19 @@ import Testing
         #expect(InnerLoop.loss(of: start, on: [[1, 2]], batch: 1, seqLen: 16) == nil)
     }
 }
+
+extension InnerLoopTests {
+    @Test("A round gives the same bits on 1 and 2 threads (audits replay runners on other machines)")
+    func threadCountInvariant() throws {
+        let start = LlamaModel(config: Self.config, seed: 3).params
+        var one = InnerLoop.Settings(steps: 8, batch: 4, seqLen: 16)
+        one.learningRate = 3e-3
+        one.threads = 1
+        var two = one
+        two.threads = 2
+        let data = Self.samples(32)
+        let a = try InnerLoop(settings: one).run(start: start, samples: data, seed: 4)
+        let b = try InnerLoop(settings: two).run(start: start, samples: data, seed: 4)
+        #expect(a.delta == b.delta)
+    }
+}

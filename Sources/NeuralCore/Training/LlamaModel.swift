@@ -24,6 +24,11 @@ public final class LlamaModel {
     /// d(loss)/d(params), **accumulated** by ``forwardBackward(inputs:targets:batch:seqLen:)``;
     /// zero it between optimizer steps.
     public let grads: ParameterStore
+    /// Splits each batch into this many gradient shares whatever the thread count, so that the
+    /// sums, and so the result, do not depend on the machine: an AI runner's inner loop must be
+    /// reproduced bit for bit by the coordinator's audit on another machine. nil: one share per
+    /// thread (fastest; reproducible for a given thread count only).
+    public var gradientShares: Int?
     /// Threads a pass uses: that many batch shares run concurrently, or, for a single sequence,
     /// that many OpenBLAS threads. Set before each pass, as OpenBLAS's setting is process-wide.
     public let threads: Int
@@ -251,7 +256,7 @@ public final class LlamaModel {
     /// The batch rows of each share, with every worker's buffers big enough for them. Allocates
     /// only when a shape exceeds what earlier calls needed.
     private func prepareWorkers(batch: Int, seqLen: Int) -> [Range<Int>] {
-        let parts = batch >= threads ? threads : 1
+        let parts = gradientShares.map { max(1, min($0, batch)) } ?? (batch >= threads ? threads : 1)
         let shares = (0..<parts).map { k in (k * batch / parts)..<((k + 1) * batch / parts) }
         let rows = shares.map(\.count).max() ?? batch
         for k in 0..<parts {

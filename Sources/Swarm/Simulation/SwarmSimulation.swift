@@ -83,6 +83,10 @@ public struct SwarmSimulation {
         public var banned: Set<String>
         public var slashed: [String: Int64]
         public var seconds: Double
+        /// Seconds the runners spent training (honest and backdoor inner loops) and the
+        /// coordinator spent judging (validation, audits' re-execution, aggregation, measurement).
+        public var trainingSeconds: Double
+        public var judgingSeconds: Double
 
         public var finalLoss: Float { rounds.last?.heldOutLoss ?? initialLoss }
         public var totalPaid: Int64 { earned.values.reduce(0, +) }
@@ -146,6 +150,7 @@ public struct SwarmSimulation {
         var auditRNG = Xoshiro256StarStar(seed: o.seed ^ 0xA0D1)
         var trust: [String: Double] = [:]
         var innerStates: [String: InnerLoop.OptimizerState] = [:]
+        var trainingSeconds = 0.0, judgingSeconds = 0.0
         var startStates: [String: InnerLoop.OptimizerState] = [:]
 
         for r in 1...max(1, o.rounds) {
@@ -160,6 +165,7 @@ public struct SwarmSimulation {
                 let indices = ShardPlan.samples(seed: spec.seed, runner: id, round: spec.round, count: o.samplesPerRunner, corpusSize: train.count)
                 shards[id] = indices.map { train[$0] }
             }
+            let trainingBegan = Date()
             for id in assigned where !attackers.contains(id) {
                 var state = innerStates[id]
                 startStates[id] = state
@@ -179,6 +185,7 @@ public struct SwarmSimulation {
                 sent[id] = poisonedRun.delta
                 factors[id] = poisonedRun.factors
             }
+            trainingSeconds += Date().timeIntervalSince(trainingBegan)
             let attacking = assigned.filter { attackers.contains($0) && !backdoors.contains($0) }
             if !attacking.isEmpty, let behaviour = o.runners.first(where: { $0 != .honest }), case .attack(let attack) = behaviour {
                 let basis = honest.isEmpty ? [[Float](repeating: 0, count: theta.count)] : honest.keys.sorted().compactMap { honest[$0] }
@@ -219,11 +226,13 @@ public struct SwarmSimulation {
             pending += machine.tick(at: clock)
 
             // Coordinator: validate, audit, aggregate, measure, pay.
+            let judgingBegan = Date()
             let verdict = try judge.judge(start: theta, spec: spec, received: received, shards: shards,
                                           control: ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner,
                                                                      corpusSize: train.count).map { train[$0] },
                                           heldOut: heldOut, trust: &trust, rng: &auditRNG, startStates: startStates)
             startStates = [:]
+            judgingSeconds += Date().timeIntervalSince(judgingBegan)
             if let aggregate = verdict.aggregate {
                 // Measured against the round's model, before the outer step moves it.
                 try outer.step(parameters: theta.buffer, aggregatedDelta: aggregate)
@@ -255,7 +264,8 @@ public struct SwarmSimulation {
             + "\(o.rounds) rounds of \(o.inner.steps) steps × \(o.inner.batch) × \(o.inner.seqLen), \(o.aggregator.rawValue), "
             + (o.compressInt8 ? "int8 uploads" : "fp32 uploads") + (o.inner.lora.map { ", LoRA rank \($0.rank)" } ?? ", full model")
         return Report(options: description, initialLoss: initial, rounds: records, earned: earned, attackers: attackers,
-                      banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began))
+                      banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began),
+                      trainingSeconds: trainingSeconds, judgingSeconds: judgingSeconds)
     }
 
     static func runSeed(_ spec: RoundSpec, _ runner: String) -> UInt64 {

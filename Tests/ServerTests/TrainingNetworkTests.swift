@@ -93,6 +93,28 @@ import WireFormat
         }
     }
 
+    @Test("Crafted updates (sign-flipped, free-riding, backdoored) fail their replay over the network: slashed, banned, never paid",
+          arguments: ["signflip", "freeride", "backdoor"])
+    func craftedUpdates(_ attack: String) async throws {
+        try await withIntegrationServer({ Self.tiny(&$0); $0.training.banAfterOffences = 2 }) { server in
+            let keys = try (0..<3).map { _ in try Ed25519PrivateKey() }
+            async let a = Self.runner(server, rounds: 3, key: keys[0]).run()
+            async let b = Self.runner(server, rounds: 3, key: keys[1]).run()
+            async let c = Self.runner(server, rounds: 2, attack: try RunnerAttack(parsing: attack), key: keys[2]).run()
+            _ = try await (a, b, c)
+            for _ in 0..<200 where try await events(server, "train.banned").isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let attacker = keys[2].publicKeyHex
+            #expect(try await events(server, "train.banned").map { $0["runner"]?.stringValue } == [attacker])
+            let txs = try await events(server, "ledger.tx")
+            #expect(txs.filter { $0["kind"]?.stringValue == "train.slash" }.allSatisfy { $0["from"]?.stringValue == "escrow:train:\(attacker)" })
+            #expect(!txs.contains { $0["kind"]?.stringValue == "train.reward" && $0["to"]?.stringValue == attacker })
+            let offences = try await events(server, "train.round.closed").compactMap { $0["offences"]?[attacker]?.stringValue }
+            #expect(offences.count == 2 && offences.allSatisfy { $0.hasPrefix("audit.mismatch") }, "\(offences)")
+        }
+    }
+
     @Test("LoRA mode: runners upload adapter factors, far smaller than full updates, and the model still moves")
     func lora() async throws {
         try await withIntegrationServer({ Self.tiny(&$0); $0.training.mode = "lora"; $0.training.loraRank = 2 }) { server in

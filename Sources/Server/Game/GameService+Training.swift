@@ -65,10 +65,7 @@ extension GameService {
         requestsServed += 1
         let id = Self.frameRequestID(bytes)
         do {
-            if rateLimited {
-                throw RPCErrorObject(.rateLimited, "rate limited: more than \(config.transport.requestsPerSecond) requests per second on this connection")
-            }
-            if draining { throw RPCErrorObject(.unavailable, "the server is shutting down; reconnect later") }
+            try admit(rateLimited: rateLimited)
             let account = try requireAccount(conn)
             let training = try trainingCoordinator()
             let frame: TensorFrame
@@ -77,13 +74,8 @@ extension GameService {
                                      extra: ["reason": .string(error.code.rawValue)])
             }
             return RPCCodec.result(id: id, try await training.submit(account, frame: frame, bytes: bytes)).serialized()
-        } catch let e as RPCErrorObject {
-            return RPCCodec.error(id: id, e).serialized()
-        } catch let e as LedgerError {
-            return RPCCodec.error(id: id, Self.rpcError(e)).serialized()
         } catch {
-            logger.error("update frame failed", metadata: ["error": "\(error)"])
-            return RPCCodec.error(id: id, RPCErrorObject(.internalError, "internal error; nothing was changed")).serialized()
+            return RPCCodec.error(id: id, errorObject(error, request: "binary frame")).serialized()
         }
     }
 

@@ -132,23 +132,34 @@ public actor GameService {
         }
         requestsServed += 1
         do {
-            if rateLimited {
-                throw RPCErrorObject(.rateLimited, "rate limited: more than \(config.transport.requestsPerSecond) requests per second on this connection")
-            }
-            if draining { throw RPCErrorObject(.unavailable, "the server is shutting down; reconnect later") }
+            try admit(rateLimited: rateLimited)
             let result = try await dispatch(conn, request)
             guard let id = request.id else { return nil }
             return RPCCodec.result(id: id, result)
-        } catch let e as RPCErrorObject {
-            guard let id = request.id else { return nil }
-            return RPCCodec.error(id: id, e)
-        } catch let e as LedgerError {
-            guard let id = request.id else { return nil }
-            return RPCCodec.error(id: id, Self.rpcError(e))
         } catch {
-            logger.error("request failed", metadata: ["method": "\(request.method)", "error": "\(error)"])
+            let answer = errorObject(error, request: request.method)
             guard let id = request.id else { return nil }
-            return RPCCodec.error(id: id, RPCErrorObject(.internalError, "internal error; nothing was changed"))
+            return RPCCodec.error(id: id, answer)
+        }
+    }
+
+    /// Refuses new work on a rate-limited connection or while shutting down.
+    func admit(rateLimited: Bool) throws(RPCErrorObject) {
+        if rateLimited {
+            throw RPCErrorObject(.rateLimited, "rate limited: more than \(config.transport.requestsPerSecond) requests per second on this connection")
+        }
+        if draining { throw RPCErrorObject(.unavailable, "the server is shutting down; reconnect later") }
+    }
+
+    /// What a failed request answers: its own error, a ledger error's RPC form, or (logged, and
+    /// hidden from the client) an internal error.
+    func errorObject(_ error: any Error, request: String) -> RPCErrorObject {
+        switch error {
+        case let e as RPCErrorObject: return e
+        case let e as LedgerError: return Self.rpcError(e)
+        default:
+            logger.error("request failed", metadata: ["method": "\(request)", "error": "\(error)"])
+            return RPCErrorObject(.internalError, "internal error; nothing was changed")
         }
     }
 

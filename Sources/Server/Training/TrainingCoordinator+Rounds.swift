@@ -203,7 +203,6 @@ extension TrainingCoordinator {
                 let notes = try perform(actions, db, at: at)
                 try TrainingStore.save(db, checkpoint, at: at)
                 if let q = judged.diff { try TrainingStore.insertDiff(db, version: newVersion, q, keep: keep) }
-                try TrainingStore.deleteUpdates(db, round: spec.round)
                 return notes
             }
             machine = m

@@ -31,8 +31,22 @@ public struct Ed25519PublicKey: Sendable, Hashable {
 
     public var hex: String { Hex.encode(bytes) }
 
-    /// True only for a valid 64-byte signature of `message` by this key.
+    /// True only for a valid 64-byte signature of `message` by this key, under the strict rules
+    /// libsodium's `crypto_sign_verify_detached` applies on top of RFC 8032: the key and R must be
+    /// canonical encodings of points that are not of small order, and S must be below the group
+    /// order. Without them the identity key `01 00…00` "verifies" the constant signature
+    /// `01 00…00 ‖ 00…00` for every message, so anyone could sign in as it.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        guard signature.count == 64 else { return false }
+        guard Ed25519Encoding.isAcceptablePoint(bytes) else { return false }
+        guard Ed25519Encoding.isAcceptablePoint(Array(signature[0..<32])) else { return false }
+        guard Ed25519Encoding.isCanonicalScalar(Array(signature[32..<64])) else { return false }
+        return openSSLVerify(signature, for: message)
+    }
+
+    /// OpenSSL's own check alone (cofactorless RFC 8032 equation); kept apart so tests can show
+    /// what the strict rules add.
+    func openSSLVerify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         guard signature.count == 64 else { return false }
         guard let pkey = bytes.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) }) else {
             return false  // not a point on the curve
@@ -48,6 +62,64 @@ public struct Ed25519PublicKey: Sendable, Hashable {
         }
         ERR_clear_error()
         return rc == 1
+    }
+}
+
+/// Encoding checks on Ed25519 points and scalars (little-endian, RFC 8032 §5.1.2–5.1.3).
+public enum Ed25519Encoding {
+    /// The y coordinates (sign bit cleared) of every point whose order divides 8, and the two
+    /// non-canonical encodings p and p+1 of y = 0 and y = 1. A key or R among them makes the
+    /// verification equation hold for a fixed signature and many or all messages. Derived from the
+    /// curve: y = 0 (order 4, x = ±√−1), y = 1 (identity), y = −1 (order 2), y = ±y₈ (order 8);
+    /// the tests check each one forges under the plain equation.
+    public static let smallOrderY: [[UInt8]] = [
+        [UInt8](repeating: 0, count: 32),
+        [0x01] + [UInt8](repeating: 0, count: 31),
+        [0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+         0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05],
+        [0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+         0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a],
+        [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+        [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+        [0xee] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+    ]
+
+    /// The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    static let groupOrder: [UInt8] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+    ]
+
+    /// True when the 32 bytes encode y < p = 2^255 − 19 (the sign bit aside).
+    public static func isCanonicalPoint(_ s: [UInt8]) -> Bool {
+        guard s.count == 32 else { return false }
+        guard s[31] & 0x7f == 0x7f, s[1..<31].allSatisfy({ $0 == 0xff }) else { return true }
+        return s[0] < 0xed
+    }
+
+    /// True when the encoding's y (sign bit ignored) is that of a point of order 1, 2, 4 or 8.
+    public static func hasSmallOrder(_ s: [UInt8]) -> Bool {
+        guard s.count == 32 else { return true }
+        var masked = s
+        masked[31] &= 0x7f
+        return smallOrderY.contains(masked)
+    }
+
+    /// Canonical and not of small order: what a public key and a signature's R must be.
+    /// An encoding whose x would be 0 with the sign bit set (−0) is non-canonical too; the only
+    /// such points (y = ±1) are in the small-order list.
+    public static func isAcceptablePoint(_ s: [UInt8]) -> Bool {
+        isCanonicalPoint(s) && !hasSmallOrder(s)
+    }
+
+    /// True when the scalar S is below the group order L (RFC 8032 §5.1.7 step 1).
+    public static func isCanonicalScalar(_ s: [UInt8]) -> Bool {
+        guard s.count == 32 else { return false }
+        for i in stride(from: 31, through: 0, by: -1) {
+            if s[i] < groupOrder[i] { return true }
+            if s[i] > groupOrder[i] { return false }
+        }
+        return false  // S == L
     }
 }
 

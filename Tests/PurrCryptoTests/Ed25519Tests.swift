@@ -69,3 +69,95 @@ import Testing
         #expect(throws: KeyFile.Error.self) { try KeyFile.read(from: path) }
     }
 }
+
+/// RFC 8032 leaves small-order and non-canonical encodings to the verifier; these pin the strict
+/// rules (libsodium's) that keep anyone from signing in as a key nobody holds.
+@Suite struct Ed25519StrictVerificationTests {
+    /// Every small-order encoding: the seven y values with the sign bit clear and set.
+    var smallOrderEncodings: [[UInt8]] {
+        Ed25519Encoding.smallOrderY.flatMap { y -> [[UInt8]] in
+            var signed = y
+            signed[31] |= 0x80
+            return [y, signed]
+        }
+    }
+
+    let messages: [[UInt8]] = (0..<64).map { Array("purr-login:\($0)".utf8) }
+
+    @Test("Each canonical small-order key forges the constant signature under the plain equation")
+    func smallOrderKeysForgeWithoutStrictRules() throws {
+        // R = the identity's encoding, S = 0: the equation [S]B = R + [k]A holds whenever [k]A is
+        // the identity, for 1 in ord(A) messages. Shows the list holds real small-order points.
+        let identityR = [0x01] + [UInt8](repeating: 0, count: 63)
+        var forged = 0
+        for encoding in smallOrderEncodings where Ed25519Encoding.isCanonicalPoint(encoding) {
+            let key = try Ed25519PublicKey(bytes: encoding)
+            let accepted = messages.filter { key.openSSLVerify(identityR, for: $0) }.count
+            if accepted > 0 { forged += 1 }
+            #expect(messages.allSatisfy { !key.isValidSignature(identityR, for: $0) }, "strict check accepted \(Hex.encode(encoding))")
+        }
+        // y = 0, 1, −1, ±y₈ with both signs (less the −0 encodings of x = 0) all forge.
+        #expect(forged >= 8, "only \(forged) small-order keys forged under OpenSSL alone")
+    }
+
+    @Test("No small-order key or R passes, whatever the message")
+    func strictRefusesEverySmallOrderPoint() throws {
+        for key in smallOrderEncodings {
+            let pub = try Ed25519PublicKey(bytes: key)
+            for r in smallOrderEncodings {
+                let sig = r + [UInt8](repeating: 0, count: 32)
+                for m in messages.prefix(8) { #expect(!pub.isValidSignature(sig, for: m)) }
+            }
+        }
+        // A real key with a small-order R and S = 0 is refused as well.
+        let real = try Ed25519PrivateKey()
+        for r in smallOrderEncodings {
+            #expect(!real.publicKey.isValidSignature(r + [UInt8](repeating: 0, count: 32), for: messages[0]))
+        }
+    }
+
+    @Test("S at or above the group order is refused; S just below is accepted as an encoding")
+    func nonCanonicalScalar() throws {
+        let key = try Ed25519PrivateKey()
+        let sig = try key.signature(for: messages[0])
+        #expect(key.publicKey.isValidSignature(sig, for: messages[0]))
+        // S + L: the same residue, a different encoding (malleability).
+        var s = Array(sig[32..<64])
+        var carry = 0
+        for i in 0..<32 {
+            let v = Int(s[i]) + Int(Ed25519Encoding.groupOrder[i]) + carry
+            s[i] = UInt8(v & 0xff)
+            carry = v >> 8
+        }
+        #expect(carry == 0)
+        #expect(!key.publicKey.isValidSignature(Array(sig[0..<32]) + s, for: messages[0]))
+        #expect(!Ed25519Encoding.isCanonicalScalar(Ed25519Encoding.groupOrder))
+        var below = Ed25519Encoding.groupOrder
+        below[0] -= 1
+        #expect(Ed25519Encoding.isCanonicalScalar(below))
+        #expect(!Ed25519Encoding.isCanonicalScalar([UInt8](repeating: 0xff, count: 32)))
+    }
+
+    @Test("Point encodings with y ≥ p are non-canonical, y = p − 1 and below are canonical")
+    func nonCanonicalPoints() {
+        let pMinus1 = [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+        #expect(Ed25519Encoding.isCanonicalPoint(pMinus1))
+        for low: UInt8 in 0xed...0xff {
+            let y = [low] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+            #expect(!Ed25519Encoding.isCanonicalPoint(y))
+            var signed = y
+            signed[31] = 0xff
+            #expect(!Ed25519Encoding.isCanonicalPoint(signed))
+        }
+        #expect(Ed25519Encoding.isCanonicalPoint([UInt8](repeating: 0x11, count: 32)))
+    }
+
+    @Test("A thousand honest keys still sign and verify")
+    func honestKeysUnaffected() throws {
+        for i in 0..<1000 {
+            let key = try Ed25519PrivateKey()
+            let m = Array("m\(i)".utf8)
+            #expect(key.publicKey.isValidSignature(try key.signature(for: m), for: m))
+        }
+    }
+}

@@ -82,6 +82,50 @@ import WebSocketTransport
         #expect(await errorCode { try await h.call(b, "wallet.balance") } == RPCErrorCode.sessionExpired.rawValue)
     }
 
+    @Test("Logout ends the session on every connection that resumed it; they are told and get unauthenticated")
+    func logoutEverywhere() async throws {
+        var h = try await GameHarness()
+        let a = await h.connect()
+        let key = try Ed25519PrivateKey()
+        let nonce = try await h.call(a, "auth.challenge")["nonce"]?.stringValue ?? ""
+        let sig = try key.signature(for: GameService.loginPrefix + nonce)
+        let token = try await h.call(a, "auth.login", ["publicKey": .string(key.publicKeyHex), "signature": .string(Hex.encode(sig))])["sessionToken"] ?? .null
+        _ = try await h.call(a, "wallet.faucet", ["amount": "5000000"])
+        let b = await h.connect()
+        _ = try await h.call(b, "auth.resume", ["sessionToken": token])
+        // A second login of the same key has its own session and survives.
+        let c = await h.connect()
+        _ = try await h.signIn(c, key: key)
+        #expect(try await h.call(a, "auth.logout")["revoked"] == .bool(true))
+        #expect(h.outbound.notifications(to: b, method: "auth.loggedOut").first?["reason"] == .string("logout"))
+        #expect(h.outbound.notifications(to: c, method: "auth.loggedOut").isEmpty)
+        let other = try Ed25519PrivateKey().publicKeyHex
+        #expect(await errorCode { try await h.call(b, "wallet.transfer", ["to": .string(other), "amount": "1000000"]) } == RPCErrorCode.unauthenticated.rawValue)
+        #expect(await errorCode { try await h.call(a, "wallet.balance") } == RPCErrorCode.unauthenticated.rawValue)
+        #expect(await errorCode { try await h.call(b, "auth.resume", ["sessionToken": token]) } == RPCErrorCode.sessionExpired.rawValue)
+        #expect(try await h.call(c, "wallet.balance")["balance"] == .string("5000000"))
+    }
+
+    @Test("Small-order public keys never sign in, whatever the signature")
+    func smallOrderKeysRefused() async throws {
+        var h = try await GameHarness { $0.auth.maxFailedLogins = 1000 }
+        let c = await h.connect()
+        let forged = "01" + String(repeating: "0", count: 126)
+        for y in Ed25519Encoding.smallOrderY {
+            for sign: UInt8 in [0, 0x80] {
+                var key = y
+                key[31] |= sign
+                // Eight tries each: a key of order ≤ 8 forges the constant signature for 1 in 8 nonces.
+                for _ in 0..<8 {
+                    _ = try await h.call(c, "auth.challenge")
+                    let e = await errorCode { try await h.call(c, "auth.login", ["publicKey": .string(Hex.encode(key)), "signature": .string(forged)]) }
+                    #expect(e == RPCErrorCode.authFailed.rawValue, "key \(Hex.encode(key)) signed in")
+                }
+            }
+        }
+        #expect(await errorCode { try await h.call(c, "wallet.balance") } == RPCErrorCode.unauthenticated.rawValue)
+    }
+
     @Test("Too many failed logins close the connection with 1008")
     func lockout() async throws {
         var h = try await GameHarness { $0.auth.maxFailedLogins = 3 }

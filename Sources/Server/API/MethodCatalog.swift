@@ -66,7 +66,7 @@ public enum MethodCatalog {
             result: Schema.object(["account": Schema.hex(bytes: 32), "expiresAt": Schema.integer], required: ["account", "expiresAt"]),
             errors: [.sessionExpired, .invalidParams], requiresAuth: false),
         RPCMethodDescriptor(
-            name: "auth.logout", summary: "Revokes this connection's session token; the connection is signed out.",
+            name: "auth.logout", summary: "Revokes this connection's session token everywhere: this connection and every other one that signed in or resumed with it are signed out (the others get auth.loggedOut).",
             params: [], result: Schema.object(["revoked": Schema.boolean]), errors: [.unauthenticated], requiresAuth: true),
         RPCMethodDescriptor(
             name: "wallet.balance", summary: "The signed-in account's balance in micro-PUR.",
@@ -272,6 +272,10 @@ public enum MethodCatalog {
                 .init("status", "The quest's status after this completion.", schema: Schema.string),
                 .init("leafIndex", "Log leaf of the settlement (or of the completion when unpaid), for log.proof.inclusion.", schema: Schema.integer),
             ],
+            result: .null, errors: [], requiresAuth: true, isNotification: true),
+        RPCMethodDescriptor(
+            name: "auth.loggedOut", summary: "Notification: the session this connection used was revoked (auth.logout on another connection); calls that need sign-in now answer unauthenticated.",
+            params: [.init("reason", "Why: logout.", schema: Schema.string)],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
             name: "account.restricted", summary: "Notification: your restriction level changed (after a teleport strike); the reason says why and until when.",

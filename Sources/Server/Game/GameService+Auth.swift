@@ -93,6 +93,13 @@ extension GameService {
         _ = try requireAccount(conn)
         if let hash = connections[conn]?.sessionHash {
             try db.write { db in try db.execute(sql: "DELETE FROM game_sessions WHERE token_hash = ?", arguments: [hash]) }
+            // The token is dead everywhere: every connection that signed in or resumed with it is
+            // signed out now and told why, so none of them can go on moving PUR.
+            let text = RPCCodec.notification("auth.loggedOut", ["reason": "logout"]).serialized()
+            for (other, state) in connections where other != conn && state.sessionHash == hash {
+                signOut(other)
+                outbound.send(other, text: text)
+            }
         }
         signOut(conn)
         return ["revoked": true]

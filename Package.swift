@@ -30,11 +30,13 @@ let package = Package(
 
         // int8 kernels with AVX2 / AVX-512 VNNI, picked at run time (Swift targets baseline x86-64).
         .target(name: "CInt8Kernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // RFC 6455 §5.1 mask check on client frames, which lws 4.1 leaves out (wraps recv(2)).
+        .target(name: "CWebSocketGuard", linkerSettings: [.linkedLibrary("dl")]),
 
         .target(name: "PurrCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "RPC", swiftSettings: strict),
         .target(name: "WebSocketTransport", dependencies: [
-            "CLibWebSockets", .product(name: "Logging", package: "swift-log"),
+            "CLibWebSockets", "CWebSocketGuard", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Ledger", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"), "PurrCrypto",

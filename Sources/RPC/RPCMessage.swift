@@ -76,9 +76,8 @@ public enum RPCCodec {
         if let raw = o["id"] {
             switch raw {
             case .string, .int, .null: id = raw
-            case .double(let d) where d.rounded() == d: id = raw
             default:
-                return .failure(RPCErrorResponse(id: .null, error: RPCErrorObject(.invalidRequest, "invalid request: id must be a string, integer or null", field: "id")))
+                return .failure(RPCErrorResponse(id: .null, error: RPCErrorObject(.invalidRequest, "invalid request: id must be a string, an integer from -2^63 to 2^63-1, or null (a fraction, an exponent or a larger number could not be echoed exactly)", field: "id")))
             }
         }
         func bad(_ field: String, _ why: String) -> Result<RPCRequest, RPCErrorResponse> {

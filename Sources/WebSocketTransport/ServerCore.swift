@@ -1,4 +1,5 @@
 import CLibWebSockets
+import CWebSocketGuard
 import Foundation
 import Logging
 
@@ -36,6 +37,11 @@ final class ServerCore {
     private var cStrings: [UnsafeMutablePointer<CChar>] = []
 
     init(shared: ServerShared, delegate: any WebSocketServerDelegate, limits: TransportLimits, path: String, logger: Logger) {
+        // The guard wakes a connection it caught sending an unmasked frame, so the writeable
+        // callback closes it even when no data frame reaches lws (a ping, a close).
+        ws_guard_set_waker { wsi in
+            if let wsi { _ = lws_callback_on_writable(OpaquePointer(wsi)) }
+        }
         self.shared = shared
         self.delegate = delegate
         self.limits = limits
@@ -104,7 +110,15 @@ final class ServerCore {
         switch reason {
         case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
             // Non-zero drops the socket before any byte is read: no new peers while draining.
-            return shared.shuttingDown.load(ordering: .relaxed) ? 1 : 0
+            if shared.shuttingDown.load(ordering: .relaxed) { return 1 }
+            // `in` is the accepted socket: follow its bytes for unmasked client frames.
+            ws_guard_track(Int32(truncatingIfNeeded: Int(bitPattern: input)))
+            return 0
+
+        case LWS_CALLBACK_WSI_DESTROY:
+            let fd = lws_get_socket_fd(wsi)
+            if fd >= 0 { ws_guard_forget(fd) }
+            return lws_callback_http_dummy(wsi, reason, user, input, length)
 
         case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
             return confirmUpgrade(wsi)
@@ -116,9 +130,11 @@ final class ServerCore {
             return receive(wsi, user, input, length)
 
         case LWS_CALLBACK_SERVER_WRITEABLE:
+            if ws_guard_violated(lws_get_socket_fd(wsi)) != 0 { return unmasked(wsi) }
             return writeable(wsi, user)
 
         case LWS_CALLBACK_CLOSED:
+            ws_guard_forget(lws_get_socket_fd(wsi))
             closed(user)
             return 0
 
@@ -174,6 +190,9 @@ final class ServerCore {
 
     private func established(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
         guard let user else { return -1 }
+        if ws_guard_upgraded(lws_get_socket_fd(wsi), UnsafeMutableRawPointer(wsi)) != 0 {
+            return unmasked(wsi)
+        }
         if shared.shuttingDown.load(ordering: .relaxed) {
             return closeNow(wsi, code: 1001, reason: "server shutting down")
         }
@@ -252,6 +271,13 @@ final class ServerCore {
         }
         if more { lws_callback_on_writable(wsi) }
         return 0
+    }
+
+    /// RFC 6455 §5.1: a client frame without a mask closes the connection with 1002; the frame
+    /// itself never reaches the game (the guard withholds its bytes from lws).
+    private func unmasked(_ wsi: OpaquePointer) -> Int32 {
+        logger.debug("closing connection: unmasked client frame")
+        return closeNow(wsi, code: 1002, reason: "client frames must be masked (RFC 6455 5.1)")
     }
 
     private func closed(_ user: UnsafeMutableRawPointer?) {

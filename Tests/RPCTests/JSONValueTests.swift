@@ -75,6 +75,26 @@ import Testing
         #expect(e.error.data?["field"] == .string(field))
     }
 
+    @Test("Ids that could not be echoed exactly are refused with a null id", arguments: [
+        "9223372036854775808", "18446744073709551616", "1.2e59", "-9223372036854775809", "1.0", "1e3", "0.5",
+    ])
+    func unechoableIds(id: String) {
+        guard case .failure(let e)? = single(#"{"jsonrpc":"2.0","id":"# + id + #","method":"wallet.transfer"}"#) else {
+            Issue.record("id \(id) was accepted"); return
+        }
+        #expect(e.error.code == -32600)
+        #expect(e.id == .null)
+        #expect(e.error.data?["field"] == .string("id"))
+    }
+
+    @Test("The extreme 64-bit integer ids are echoed digit for digit")
+    func extremeIds() throws {
+        for id in ["9223372036854775807", "-9223372036854775808", "0"] {
+            let r = try #require(try single(#"{"jsonrpc":"2.0","id":"# + id + #","method":"x"}"#)?.get())
+            #expect(RPCCodec.result(id: r.id ?? .null, .null).serialized().contains(#""id":"# + id + ","))
+        }
+    }
+
     @Test("Batches decode element by element; an empty batch is invalid")
     func batches() {
         guard case .batch(let items) = RPCCodec.decode(#"[{"jsonrpc":"2.0","id":1,"method":"a"}, 3]"#) else {

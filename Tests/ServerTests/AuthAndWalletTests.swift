@@ -252,3 +252,40 @@ import WebSocketTransport
 func errorCode(_ body: () async throws -> JSONValue) async -> Int? {
     do { _ = try await body(); return nil } catch let e as RPCErrorObject { return e.code } catch { return -1 }
 }
+
+@Suite struct RequestIdTests {
+    @Test("A transfer whose id is not an exact 64-bit integer is refused before it runs and moves nothing")
+    func hugeIdMovesNothing() async throws {
+        var h = try await GameHarness()
+        let c = await h.connect()
+        _ = try await h.signIn(c)
+        _ = try await h.call(c, "wallet.faucet", ["amount": "5000000"])
+        let to = try Ed25519PrivateKey().publicKeyHex
+        for id in ["1.2e59", "9223372036854775808", "18446744073709551615", "3.5"] {
+            let text = #"{"jsonrpc":"2.0","id":"# + id + #","method":"wallet.transfer","params":{"to":""# + to + #"","amount":"1000000","idempotencyKey":"k"# + id + #""}}"#
+            let response = try JSONValue.parse(#require(await h.game.handle(c, text: text, rateLimited: false)))
+            #expect(response["id"] == .null)
+            #expect(response["error"]?["code"] == .int(-32600))
+        }
+        #expect(try await h.call(c, "wallet.balance")["balance"] == .string("5000000"))
+    }
+
+    @Test("A binary frame with requestID ≥ 2^63 is refused with a null id before anything runs")
+    func hugeFrameRequestId() async throws {
+        var h = try await GameHarness()
+        let c = await h.connect()
+        _ = try await h.signIn(c)
+        var frame = [UInt8](repeating: 0, count: 64)
+        frame.replaceSubrange(0..<4, with: Array("PQTF".utf8))
+        for i in 16..<24 { frame[i] = 0xff }
+        frame[23] = 0x80
+        let response = try JSONValue.parse(#require(await h.game.handle(c, binary: frame, rateLimited: false)))
+        #expect(response["id"] == .null)
+        #expect(response["error"]?["code"] == .int(-32600))
+        #expect(response["error"]?["data"]?["field"] == .string("requestID"))
+        // Below 2^63 the id is echoed (the frame itself is refused for its content).
+        frame[23] = 0x7f
+        let echoed = try JSONValue.parse(#require(await h.game.handle(c, binary: frame, rateLimited: false)))
+        #expect(echoed["id"] == .int(Int64.max))
+    }
+}

@@ -88,20 +88,39 @@ final class RawSocket {
         return String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 101")
     }
 
-    /// Sends one masked client frame.
-    func sendFrame(opcode: UInt8, fin: Bool, payload: [UInt8]) {
+    /// One client frame, masked as RFC 6455 requires unless `masked` is false.
+    static func frame(opcode: UInt8, fin: Bool, payload: [UInt8], masked: Bool = true) -> [UInt8] {
+        let bit: UInt8 = masked ? 0x80 : 0
         var frame: [UInt8] = [(fin ? 0x80 : 0) | opcode]
         if payload.count < 126 {
-            frame.append(0x80 | UInt8(payload.count))
+            frame.append(bit | UInt8(payload.count))
         } else {
-            frame.append(0x80 | 126)
+            frame.append(bit | 126)
             frame.append(UInt8(payload.count >> 8))
             frame.append(UInt8(payload.count & 0xff))
         }
+        guard masked else { return frame + payload }
         let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
         frame += mask
         frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
-        write(frame)
+        return frame
+    }
+
+    /// Sends one client frame (masked unless told otherwise).
+    func sendFrame(opcode: UInt8, fin: Bool, payload: [UInt8], masked: Bool = true) {
+        write(Self.frame(opcode: opcode, fin: fin, payload: payload, masked: masked))
+    }
+
+    /// Reads server frames until a close frame; returns its status code (nil if none came).
+    func readCloseCode() -> UInt16? {
+        for _ in 0..<16 {
+            guard let frame = readFrame() else { return nil }
+            if frame.opcode == 8 {
+                guard frame.payload.count >= 2 else { return 1005 }
+                return UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1])
+            }
+        }
+        return nil
     }
 
     /// Reads one unmasked server frame (payloads under 64 KiB): opcode and payload.

@@ -25,7 +25,10 @@ final class EchoDelegate: WebSocketServerDelegate {
         }
         server.send(id, text: rateLimited ? "limited:\(text)" : text)
     }
+    /// Sizes of the binary messages received, in order.
+    let binarySizes = Mutex<[Int]>([])
     func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool) {
+        binarySizes.withLock { $0.append(binary.count) }
         server.withLock { $0 }?.send(id, binary: binary.reversed())
     }
     func healthStatus() -> String { #"{"status":"ok"}"# }

@@ -64,7 +64,7 @@ import Testing
     @Test func anOversizeMessageCloses1009() async throws {
         var limits = TransportLimits()
         limits.maxMessageBytes = 1_000
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let connection = try await PurrConnection.connect(to: server.url)
         connection.sendRaw(String(repeating: "x", count: 1_001))
@@ -84,7 +84,7 @@ import Testing
     @Test func binaryFramesWhenAllowedReachTheDelegateAndGoBackBinary() async throws {
         var limits = TransportLimits()
         limits.maxBinaryMessageBytes = 4 << 20
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let connection = try await PurrConnection.connect(to: server.url)
         // 3 MiB: many lws chunks and fragments, far over the text limit.
@@ -101,7 +101,7 @@ import Testing
     @Test func anOversizeBinaryMessageCloses1009() async throws {
         var limits = TransportLimits()
         limits.maxBinaryMessageBytes = 1_000
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let connection = try await PurrConnection.connect(to: server.url)
         connection.sendBinary([UInt8](repeating: 7, count: 1_001))
@@ -112,7 +112,7 @@ import Testing
         var limits = TransportLimits()
         limits.burst = 2
         limits.requestsPerSecond = 0.001
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let connection = try await PurrConnection.connect(to: server.url)
         for text in ["a", "b", "c"] { connection.sendRaw(text) }
@@ -126,7 +126,7 @@ import Testing
         limits.burst = 1
         limits.requestsPerSecond = 0.001
         limits.abuseThreshold = 5
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let connection = try await PurrConnection.connect(to: server.url)
         for n in 0..<10 { connection.sendRaw("m\(n)") }
@@ -150,7 +150,7 @@ import Testing
     @Test func connectionsPastTheMaximumAreRefused() async throws {
         var limits = TransportLimits()
         limits.maxConnections = 2
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let first = try await PurrConnection.connect(to: server.url)
         let second = try await PurrConnection.connect(to: server.url)
@@ -233,7 +233,7 @@ import Testing
         var limits = TransportLimits()
         limits.pingIntervalSeconds = 1
         limits.idleTimeoutSeconds = 2
-        let (server, _) = try startEchoServer(limits: limits)
+        let (server, delegate) = try startEchoServer(limits: limits)
         defer { server.shutdown(drainTimeout: 1) }
         let socket = try RawSocket(port: server.boundPort)
         #expect(socket.upgrade())
@@ -243,6 +243,84 @@ import Testing
         let elapsed = Date().timeIntervalSince(started)
         #expect(elapsed > 1.5 && elapsed < 4.5)
     }
+
+    @Test("Unmasked client frames close the connection with 1002 and never reach the delegate",
+          arguments: [(UInt8(1), Array("unmasked text".utf8)), (UInt8(2), [UInt8](repeating: 7, count: 300)), (UInt8(9), Array("ping".utf8))])
+    func unmaskedFramesAreRefused(opcode: UInt8, payload: [UInt8]) throws {
+        let (server, _) = try startEchoServer()
+        defer { server.shutdown(drainTimeout: 1) }
+        let socket = try RawSocket(port: server.boundPort)
+        #expect(socket.upgrade())
+        socket.sendFrame(opcode: 1, fin: true, payload: Array("masked".utf8))
+        #expect(socket.readFrame().map { String(decoding: $0.payload, as: UTF8.self) } == "masked")
+        socket.sendFrame(opcode: opcode, fin: true, payload: payload, masked: false)
+        #expect(socket.readCloseCode() == 1002)
+        #expect(socket.isClosedByPeer())
+    }
+
+    @Test("An unmasked frame behind masked ones in the same write is caught at its header")
+    func unmaskedAfterMaskedInOneWrite() throws {
+        var limits = TransportLimits()
+        limits.maxBinaryMessageBytes = 100_000
+        let (server, delegate) = try startEchoServer(limits: limits)
+        defer { server.shutdown(drainTimeout: 1) }
+        let socket = try RawSocket(port: server.boundPort)
+        #expect(socket.upgrade())
+        // A 70,000-byte masked frame (64-bit length) walks the guard past a payload bigger than a read.
+        let big = [UInt8](repeating: 0x41, count: 70_000)
+        var bytes: [UInt8] = [0x82, 0x80 | 127] + (0..<8).map { UInt8(truncatingIfNeeded: big.count >> (8 * (7 - $0))) } + [1, 2, 3, 4]
+        bytes += big.enumerated().map { $0.element ^ [1, 2, 3, 4][$0.offset % 4] }
+        bytes += RawSocket.frame(opcode: 1, fin: true, payload: Array("evil".utf8), masked: false)
+        socket.write(bytes)
+        let received = socket.read { Self.containsClose($0) }
+        #expect(Self.closeCode(received) == 1002)
+        // The big frame reached the delegate whole (its 64-bit length walked right); "evil" never did.
+        #expect(delegate.binarySizes.withLock { $0 } == [70_000])
+        #expect(!String(decoding: received, as: UTF8.self).contains("evil"))
+    }
+
+    @Test("An unmasked frame sent in the same packet as the upgrade request is refused")
+    func unmaskedPipelinedWithUpgrade() throws {
+        let (server, delegate) = try startEchoServer()
+        defer { server.shutdown(drainTimeout: 1) }
+        let socket = try RawSocket(port: server.boundPort)
+        let request = "GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        socket.write(Array(request.utf8) + RawSocket.frame(opcode: 1, fin: true, payload: Array("evil".utf8), masked: false))
+        let received = socket.read { Self.containsClose($0) }
+        #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
+        #expect(!String(decoding: received, as: UTF8.self).contains("evil"))
+        #expect(Self.closeCode(received) == 1002)
+        _ = delegate
+    }
+
+    /// The status code of the first close frame (opcode 8) in `bytes` after the HTTP head, if any.
+    static func closeCode(_ bytes: [UInt8]) -> UInt16? {
+        var i = (RawSocket.headerEnd(bytes).map { $0 + 4 } ?? 0)
+        if !String(decoding: bytes.prefix(4), as: UTF8.self).hasPrefix("HTTP") { i = 0 }
+        while i + 2 <= bytes.count {
+            let opcode = bytes[i] & 0x0f
+            var length = Int(bytes[i + 1] & 0x7f)
+            var start = i + 2
+            if length == 126 {
+                guard i + 4 <= bytes.count else { return nil }
+                length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+                start = i + 4
+            } else if length == 127 {
+                guard i + 10 <= bytes.count else { return nil }
+                length = (0..<8).reduce(0) { $0 << 8 | Int(bytes[i + 2 + $1]) }
+                start = i + 10
+            }
+            if opcode == 8 {
+                guard start + 2 <= bytes.count else { return nil }
+                return UInt16(bytes[start]) << 8 | UInt16(bytes[start + 1])
+            }
+            i = start + length
+        }
+        return nil
+    }
+
+    static func containsClose(_ bytes: [UInt8]) -> Bool { closeCode(bytes) != nil }
 
     @Test func startingOnAPortInUseThrowsPortInUse() throws {
         let (server, _) = try startEchoServer()

@@ -63,7 +63,12 @@ extension GameService {
     /// is the frame's requestID (null when the header cannot be read).
     public func handle(_ conn: ConnectionID, binary bytes: [UInt8], rateLimited: Bool) async -> String? {
         requestsServed += 1
-        let id = Self.frameRequestID(bytes)
+        let header = Self.frameRequestID(bytes)
+        if header == nil {
+            // Refused before anything runs, as a JSON id that cannot be echoed exactly is.
+            return RPCCodec.error(id: .null, RPCErrorObject(.invalidRequest, "invalid request: the frame's requestID is 2^63 or more; it could not be echoed as a JSON integer", field: "requestID")).serialized()
+        }
+        let id = header ?? .null
         do {
             try admit(rateLimited: rateLimited)
             let account = try requireAccount(conn)
@@ -80,10 +85,11 @@ extension GameService {
     }
 
     /// The header's requestID (bytes 16..<24, little-endian) when the frame starts with the
-    /// magic and the id fits a JSON integer; else null.
-    static func frameRequestID(_ bytes: [UInt8]) -> JSONValue {
+    /// magic; `.null` when the header cannot be read; nil when the id is 2^63 or more, which no
+    /// JSON integer the answer could carry would equal.
+    static func frameRequestID(_ bytes: [UInt8]) -> JSONValue? {
         guard bytes.count >= 32, bytes[0..<4].elementsEqual("PQTF".utf8) else { return .null }
         let value = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[16 + $1]) << (8 * UInt64($1)) }
-        return value <= UInt64(Int64.max) ? .int(Int64(value)) : .null
+        return value <= UInt64(Int64.max) ? .int(Int64(value)) : nil
     }
 }

@@ -17,6 +17,24 @@ public enum LedgerDatabase {
     /// - Parameter path: `nil` for a private in-memory `DatabaseQueue`; otherwise a file path whose
     ///   parent directory is created if missing, opened as a `DatabasePool` in WAL mode.
     /// - Throws: File system and database errors.
+    /// How hard a commit is pushed to disk (SQLite's `synchronous` in WAL mode).
+    public enum Synchronous: String, Codable, Sendable, CaseIterable {
+        /// The WAL is synced at checkpoints only: a commit survives the process being killed,
+        /// not a power loss or kernel crash (the last commits may roll back; the file stays sound).
+        case normal
+        /// The WAL is synced at every commit: a commit also survives power loss.
+        case full
+    }
+
+    public static func open(path: String?, synchronous: Synchronous) throws -> any DatabaseWriter {
+        let writer = try open(path: path)
+        if path != nil, synchronous == .full {
+            // Per connection; the pool's single writer connection is the one that commits.
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        }
+        return writer
+    }
+
     public static func open(path: String?) throws -> any DatabaseWriter {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

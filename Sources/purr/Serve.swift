@@ -63,6 +63,10 @@ struct Serve: AsyncParsableCommand {
         } catch let e as StartupError {
             FileHandle.standardError.write(Data("purr serve: \(e.message)\n".utf8))
             throw ExitCode(2)
+        } catch {
+            // One start-up error path: whatever failed, the same prefix and exit code.
+            FileHandle.standardError.write(Data("purr serve: \(error)\n".utf8))
+            throw ExitCode(2)
         }
         print("PurrQuest listening on ws://\(cfg.network.host):\(app.port)/v1 (health: http://\(cfg.network.host):\(app.port)/healthz)")
         fflush(nil)

@@ -46,6 +46,8 @@ final class IntegrationServer: Sendable {
         config.network.port = 0
         config.network.drainTimeoutSeconds = 20
         config.storage.databasePath = NSTemporaryDirectory() + "purr-integration-\(UUID().uuidString).sqlite"
+        // Each test's log has its own key and head file: a key beside a fresh database is refused.
+        config.log.keyFile = config.storage.databasePath + ".log-key.json"
         config.world.root = TestPaths.root.path
         config.worldOverrides.maxSpeed = walkingSpeed
         config.worldOverrides.minReportInterval = 0.005
@@ -144,7 +146,9 @@ final class IntegrationServer: Sendable {
     }
 
     func removeFiles() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
+        for suffix in ["", "-wal", "-shm", ".log-key.json", ".log-key.head.json", ".log-key.head.json.tmp"] {
+            try? FileManager.default.removeItem(atPath: databasePath + suffix)
+        }
     }
 }
 

@@ -228,7 +228,7 @@ extension TrainingNetworkTests {
     func restart() async throws {
         let path = NSTemporaryDirectory() + "purr-training-\(UUID().uuidString).sqlite"
         let keyFile = NSTemporaryDirectory() + "purr-training-key-\(UUID().uuidString).json"
-        defer { for f in [path, path + "-wal", path + "-shm", keyFile] { try? FileManager.default.removeItem(atPath: f) } }
+        defer { for f in [path, path + "-wal", path + "-shm", keyFile, EventLog.defaultHeadFile(forKey: keyFile)] { try? FileManager.default.removeItem(atPath: f) } }
         var config = ServerConfig()
         config.network.host = "127.0.0.1"
         config.network.port = 0

@@ -22,6 +22,9 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public struct Storage: Codable, Sendable, Equatable {
         /// SQLite file; its directory is created. Empty string: in-memory (tests only: lost on exit).
         public var databasePath = "data/purr.sqlite"
+        /// "normal": a commit survives the process being killed; "full": also a power loss
+        /// (an fsync per commit). docs/configuration.md has the measured cost.
+        public var synchronous = LedgerDatabase.Synchronous.normal
     }
 
     public struct WorldFiles: Codable, Sendable, Equatable {
@@ -84,6 +87,9 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public struct Log: Codable, Sendable, Equatable {
         /// The log's Ed25519 key file, created on first start; "" = a new key each run (tests).
         public var keyFile = "data/log-key.json"
+        /// A copy of the latest signed head, fsynced each time one is signed and checked at
+        /// start-up; "" = beside the key file (`log-key.json` → `log-key.head.json`).
+        public var headFile = ""
         /// How often a new tree head is signed when the log has grown.
         public var headIntervalSeconds = 10.0
         /// Most entries one log.entries call returns.

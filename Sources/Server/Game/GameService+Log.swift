@@ -34,7 +34,11 @@ extension GameService {
     @discardableResult
     func signTreeHead() throws -> SignedTreeHead {
         let at = nowMillis
-        return try db.write { db in try eventLog.signHead(db, now: at) }
+        let head = try db.write { db in try eventLog.signHead(db, now: at) }
+        // Outside the database too, before anyone sees the head: a database that later loses
+        // committed events cannot be signed over at this size again.
+        try eventLog.persist(head)
+        return head
     }
 
     func logEntries(_ params: JSONValue?) throws -> JSONValue {

@@ -20,15 +20,24 @@ public final class EventLog: Sendable {
     private struct State {
         var tree = MerkleTree()
         var head: SignedTreeHead?
+        /// Size of the head last written to the head file (nil: none yet).
+        var persistedSize: UInt64?
     }
 
     public let key: Ed25519PrivateKey
     private let state = Mutex(State())
+    /// The copy of the latest signed head kept outside the database (nil: none, tests).
+    public let headFile: String?
 
-    /// Loads every event's leaf hash and checks the stored heads against the rebuilt tree.
-    /// - Throws: ``EventLogError`` when the events have a gap or no longer match a signed head.
-    public init(key: Ed25519PrivateKey, db: any DatabaseWriter) throws {
+    /// Loads every event's leaf hash and checks the stored heads against the rebuilt tree, and
+    /// the head file's head too: a database that lost committed events (a deleted WAL, an old
+    /// backup) would otherwise be signed over at sizes already signed, forking the log.
+    /// - Throws: ``EventLogError`` when the events have a gap, no longer match a signed head,
+    ///   or do not extend the head in `headFile`.
+    public init(key: Ed25519PrivateKey, db: any DatabaseWriter, headFile: String? = nil) throws {
         self.key = key
+        self.headFile = headFile
+        let outside = try headFile.flatMap { try HeadFile.read($0) }
         try db.read { db in
             try sync(db)
             let heads = try Self.storedHeads(db)
@@ -37,8 +46,33 @@ public final class EventLog: Sendable {
                 let root = try state.withLock { try $0.tree.rootHash(size: head.treeSize) }
                 guard root == head.rootHash else { throw EventLogError.headMismatch(treeSize: head.treeSize) }
             }
-            state.withLock { $0.head = heads.last }
+            if let outside, let headFile {
+                guard (try? outside.verifySignature(publicKey: key.publicKey)) != nil else {
+                    throw EventLogError.headFileForeign(path: headFile)
+                }
+                let size = state.withLock { $0.tree.size }
+                guard size >= outside.treeSize else {
+                    throw EventLogError.behindHeadFile(path: headFile, signedSize: outside.treeSize, databaseSize: size)
+                }
+                let root = try state.withLock { try $0.tree.rootHash(size: outside.treeSize) }
+                guard root == outside.rootHash else { throw EventLogError.headFileMismatch(path: headFile, treeSize: outside.treeSize) }
+            }
+            let latest = [heads.last, outside].compactMap { $0 }.max { $0.treeSize < $1.treeSize }
+            state.withLock {
+                $0.head = latest
+                $0.persistedSize = outside?.treeSize
+            }
         }
+    }
+
+    /// Writes `head` to the head file (atomically, fsynced) when it is newer than what is there.
+    /// Called after the head's transaction committed and before anyone is given the head.
+    public func persist(_ head: SignedTreeHead) throws {
+        guard let headFile else { return }
+        let due = state.withLock { s in s.persistedSize.map { head.treeSize > $0 } ?? true }
+        guard due else { return }
+        try HeadFile.write(head, to: headFile)
+        state.withLock { s in s.persistedSize = max(s.persistedSize ?? 0, head.treeSize) }
     }
 
     public var publicKey: Ed25519PublicKey { key.publicKey }
@@ -118,6 +152,11 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Where the head file goes when `log.headFile` is "": beside the key, `NAME.json` → `NAME.head.json`.
+    public static func defaultHeadFile(forKey keyFile: String) -> String {
+        (keyFile.hasSuffix(".json") ? String(keyFile.dropLast(5)) : keyFile) + ".head.json"
+    }
+
     /// The log key at `path`, created (mode 0600) on first start; nil path: a key for this run only.
     public static func loadKey(path: String?) throws -> (key: Ed25519PrivateKey, created: Bool) {
         guard let path, !path.isEmpty else { return (try Ed25519PrivateKey(), true) }
@@ -134,12 +173,72 @@ public final class EventLog: Sendable {
 public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case gap(expectedSeq: Int64)
     case headMismatch(treeSize: UInt64)
+    case behindHeadFile(path: String, signedSize: UInt64, databaseSize: UInt64)
+    case headFileMismatch(path: String, treeSize: UInt64)
+    case headFileForeign(path: String)
+    case headFileUnreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .gap(let seq): "the event log has a gap: event \(seq) is missing"
         case .headMismatch(let size):
             "the events no longer match the signed tree head of size \(size): the database was changed after it was signed"
+        case .behindHeadFile(let path, let signed, let have):
+            "the database holds \(have) log entries but the server already signed a head of size \(signed) (\(path)): "
+                + "committed events are missing (a deleted -wal file, an older backup?). Starting would fork the log; "
+                + "restore the database that extends that head"
+        case .headFileMismatch(let path, let size):
+            "the database's first \(size) log entries are not the ones signed in \(path): the database is not the one "
+                + "this log key signed; starting would fork the log"
+        case .headFileForeign(let path):
+            "\(path) holds a head not signed by this log key; keep each server's key and head file together"
+        case .headFileUnreadable(let path, let reason): "cannot read the signed head file \(path): \(reason)"
+        }
+    }
+}
+
+/// The latest signed tree head as a small JSON file beside the log key, replaced atomically
+/// (temporary file, fsync, rename, fsync of the directory) each time a head is signed.
+enum HeadFile {
+    static func read(_ path: String) throws -> SignedTreeHead? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EventLogError.headFileUnreadable(path: path, reason: "cannot open it")
+        }
+        struct Stored: Decodable { let treeSize: UInt64; let rootHash: String; let timestamp: Int64; let signature: String }
+        let stored: Stored
+        do { stored = try JSONDecoder().decode(Stored.self, from: data) } catch {
+            throw EventLogError.headFileUnreadable(path: path, reason: "not a signed head (\(data.count) bytes)")
+        }
+        do {
+            return try SignedTreeHead(treeSize: stored.treeSize, rootHashHex: stored.rootHash, timestamp: stored.timestamp,
+                                      signatureHex: stored.signature)
+        } catch {
+            throw EventLogError.headFileUnreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    static func write(_ head: SignedTreeHead, to path: String) throws {
+        let text = #"{"treeSize":\#(head.treeSize),"rootHash":"\#(head.rootHash.hex)","timestamp":\#(head.timestamp),"signature":"\#(head.signatureHex)"}"# + "\n"
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let temp = path + ".tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw EventLogError.headFileUnreadable(path: temp, reason: "cannot create: \(String(cString: strerror(errno)))") }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd)
+        close(fd)
+        guard written == bytes.count, synced == 0 else {
+            throw EventLogError.headFileUnreadable(path: temp, reason: "cannot write: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temp, path) == 0 else {
+            throw EventLogError.headFileUnreadable(path: path, reason: "cannot replace: \(String(cString: strerror(errno)))")
+        }
+        let dirFD = open(dir.isEmpty ? "." : dir, O_RDONLY)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
         }
     }
 }

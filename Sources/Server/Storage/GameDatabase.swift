@@ -7,8 +7,9 @@ import Ledger
 public enum GameDatabase {
     /// Opens (creating if needed) the database at `path`, or an in-memory one for nil,
     /// runs every migration and the ledger's genesis.
-    public static func open(path: String?, ledger: LedgerConfig, at: Date = Date()) throws -> any DatabaseWriter {
-        let writer = try LedgerDatabase.open(path: path)
+    public static func open(path: String?, ledger: LedgerConfig, at: Date = Date(),
+                            synchronous: LedgerDatabase.Synchronous = .normal) throws -> any DatabaseWriter {
+        let writer = try LedgerDatabase.open(path: path, synchronous: synchronous)
         var migrator = DatabaseMigrator()
         LedgerStore.registerMigrations(in: &migrator)
         registerMigrations(in: &migrator)

@@ -44,6 +44,18 @@ public final class ServerApp: Sendable {
         self.tasks = tasks
     }
 
+    /// A log key that exists has signed a log: a missing or empty database beside it would
+    /// silently start a new genesis, a second log under the same key.
+    static func refuseNewGenesis(databasePath: String, keyFile: String) throws {
+        guard FileManager.default.fileExists(atPath: keyFile) else { return }
+        let size = (try? FileManager.default.attributesOfItem(atPath: databasePath)[.size] as? Int) ?? nil
+        guard size == nil || size == 0 else { return }
+        let what = size == nil ? "is missing" : "is empty (0 bytes)"
+        throw StartupError(message: "the database \(databasePath) \(what) but the log key \(keyFile) exists: this server has "
+            + "signed a transparency log before, and starting would begin a new one under the same key (a fork). "
+            + "Restore the database, or move the key and its head file away to start a new log on purpose.")
+    }
+
     /// The port the server listens on (the real one when the config said 0).
     public var port: Int { transport.boundPort }
 
@@ -54,9 +66,14 @@ public final class ServerApp: Sendable {
                              now: @escaping @Sendable () -> Date = { Date() }) async throws -> ServerApp {
         let world = try loadWorld(config)
         let path = config.storage.databasePath.isEmpty ? nil : config.storage.databasePath
+        let keyFile = path == nil ? nil : config.log.keyFile
+        let headFile = keyFile.map { config.log.headFile.isEmpty ? EventLog.defaultHeadFile(forKey: $0) : config.log.headFile }
+        if let path, let keyFile {
+            try refuseNewGenesis(databasePath: path, keyFile: keyFile)
+        }
         let db: any DatabaseWriter
         do {
-            db = try GameDatabase.open(path: path, ledger: config.ledger, at: now())
+            db = try GameDatabase.open(path: path, ledger: config.ledger, at: now(), synchronous: config.storage.synchronous)
         } catch {
             throw StartupError(message: "cannot open database \(path ?? ":memory:"): \(error)")
         }
@@ -76,12 +93,12 @@ public final class ServerApp: Sendable {
                                         limits: limits, logger: logger)
         let log: EventLog
         do {
-            let (key, created) = try EventLog.loadKey(path: path == nil ? nil : config.log.keyFile)
+            let (key, created) = try EventLog.loadKey(path: keyFile)
             if created, path != nil {
                 logger.notice("created a new transparency-log key; publish its public key", metadata: [
                     "file": "\(config.log.keyFile)", "publicKey": "\(key.publicKeyHex)"])
             }
-            log = try EventLog(key: key, db: db)
+            log = try EventLog(key: key, db: db, headFile: headFile)
         } catch {
             throw StartupError(message: "transparency log: \(error)")
         }
@@ -99,15 +116,19 @@ public final class ServerApp: Sendable {
         } catch {
             throw StartupError(message: "antiCheat: \(error)")
         }
-        try await game.loadActiveQuests()
-        try await game.expireDue()
-        try await game.loadNFTs()
-        if let training {
-            await training.setNotifier { [weak game] account, method, params in
-                guard let game else { return }
-                Task { await game.notify(account, method, params) }
+        do {
+            try await game.loadActiveQuests()
+            try await game.expireDue()
+            try await game.loadNFTs()
+            if let training {
+                await training.setNotifier { [weak game] account, method, params in
+                    guard let game else { return }
+                    Task { await game.notify(account, method, params) }
+                }
+                try await training.resume()
             }
-            try await training.resume()
+        } catch {
+            throw StartupError(message: "cannot load the game's state from \(path ?? ":memory:"): \(error)")
         }
         let pump = RequestPump(artwork: game.nftArtwork)
         do {

@@ -318,7 +318,7 @@ final class ServerCore {
         let uri = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
         let response: HTTPResponse
         if uri == "/healthz" {
-            response = HTTPResponse(contentType: "application/json", body: Array(delegate.healthStatus().utf8))
+            response = delegate.healthResponse()
         } else if let r = delegate.httpResponse(path: uri) {
             response = r
         } else {

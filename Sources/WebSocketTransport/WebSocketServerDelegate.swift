@@ -14,12 +14,18 @@ public protocol WebSocketServerDelegate: AnyObject, Sendable {
     func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool)
     /// Body for GET /healthz (JSON string).
     func healthStatus() -> String
+    /// The whole GET /healthz answer; by default 200 with `healthStatus()`. A delegate answers
+    /// 503 when the node should be taken out of a load balancer.
+    func healthResponse() -> HTTPResponse
     /// The answer to a plain HTTP GET of any other path, or nil for 404. Runs on the service
     /// thread: serve from memory, never wait.
     func httpResponse(path: String) -> HTTPResponse?
 }
 
 extension WebSocketServerDelegate {
+    public func healthResponse() -> HTTPResponse {
+        HTTPResponse(contentType: "application/json", body: Array(healthStatus().utf8))
+    }
     public func httpResponse(path: String) -> HTTPResponse? { nil }
     /// Delegates that never enable binary frames need not implement it.
     public func received(_ id: ConnectionID, binary: [UInt8], rateLimited: Bool) {}

@@ -24,6 +24,38 @@ import Testing
         }
     }
 
+    @Test("GET /healthz answers 503 with the reason while the database cannot write and while draining, 200 when healthy")
+    func healthzUnhealthy() async throws {
+        try await withIntegrationServer { server in
+            #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 200)
+            // A full disk, as a failed commit reports it.
+            server.app.game.storageHealth.observe(DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full"))
+            let full = try await PlainHTTP.get(port: server.port, path: "/healthz")
+            #expect(full.status == 503)
+            let body = try JSONValue.parse(full.body)
+            #expect(body["status"] == "unavailable")
+            #expect(body["reason"]?.stringValue?.contains("disk is full") == true)
+            // Errors that say nothing about the disk leave it healthy; the probe's next commit clears it.
+            server.app.game.storageHealth.probe(server.app.db, now: Date())
+            #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 200)
+            server.app.game.storageHealth.observe(DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "UNIQUE"))
+            #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 200)
+            server.app.pump.markDraining()
+            let draining = try await PlainHTTP.get(port: server.port, path: "/healthz")
+            #expect(draining.status == 503)
+            #expect(try JSONValue.parse(draining.body)["status"] == "draining")
+        }
+    }
+
+    @Test("Before start-up has finished /healthz says starting, with 503")
+    func healthzStarting() {
+        let pump = RequestPump()
+        #expect(pump.healthResponse().status == 503)
+        #expect((try? JSONValue.parse(pump.healthStatus()))?["status"] == "starting")
+        pump.markReady()
+        #expect(pump.healthResponse().status == 200)
+    }
+
     @Test("Shutdown with requests in flight answers or refuses each, closes the client with 1001, and leaves a clean database")
     func gracefulShutdown() async throws {
         try await withIntegrationServer { server in

@@ -25,6 +25,8 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         /// "normal": a commit survives the process being killed; "full": also a power loss
         /// (an fsync per commit). docs/configuration.md has the measured cost.
         public var synchronous = LedgerDatabase.Synchronous.normal
+        /// How often a one-row write checks that the database still takes commits (/healthz).
+        public var healthProbeSeconds = 5.0
     }
 
     public struct WorldFiles: Codable, Sendable, Equatable {

@@ -51,6 +51,8 @@ public actor GameService {
     var spawning = false
     /// Metadata and art of the drops, for GET /nft/{id}.json|svg on the transport thread.
     nonisolated let nftArtwork: NFTArtworkStore
+    /// What /healthz says of the database; every failed request reports to it.
+    nonisolated let storageHealth = StorageHealth()
     /// Counters for /healthz and the logs.
     var requestsServed = 0
     /// The AI-runner coordinator; nil when training is off.
@@ -158,6 +160,7 @@ public actor GameService {
         case let e as RPCErrorObject: return e
         case let e as LedgerError: return Self.rpcError(e)
         default:
+            storageHealth.observe(error)
             logger.error("request failed", metadata: ["method": "\(request)", "error": "\(error)"])
             return RPCErrorObject(.internalError, "internal error; nothing was changed")
         }

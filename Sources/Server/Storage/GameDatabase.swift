@@ -17,6 +17,7 @@ public enum GameDatabase {
         GameService.registerNFTMigrations(in: &migrator)
         GameService.registerAntiCheatMigrations(in: &migrator)
         TrainingStore.registerMigrations(in: &migrator)
+        StorageHealth.registerMigrations(in: &migrator)
         try migrator.migrate(writer)
         try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
         return writer

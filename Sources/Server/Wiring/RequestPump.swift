@@ -29,6 +29,8 @@ final class RequestPump: WebSocketServerDelegate {
 
     struct Stats: Sendable {
         var inFlight = 0
+        /// False until start-up (state, model, training) has finished.
+        var ready = false
         var draining = false
         var connections = 0
         var served = 0
@@ -42,7 +44,10 @@ final class RequestPump: WebSocketServerDelegate {
     /// Answers GET /nft/… on the transport thread.
     let artwork: NFTArtworkStore?
 
-    init(artwork: NFTArtworkStore? = nil) {
+    let storage: StorageHealth?
+
+    init(artwork: NFTArtworkStore? = nil, storage: StorageHealth? = nil) {
+        self.storage = storage
         self.artwork = artwork
         (stream, continuation) = AsyncStream.makeStream(of: Event.self)
     }
@@ -69,18 +74,45 @@ final class RequestPump: WebSocketServerDelegate {
         continuation.yield(.binary(id, binary, rateLimited: rateLimited))
     }
 
-    func healthStatus() -> String {
+    func healthStatus() -> String { health().body }
+
+    /// 200 only when the node can serve: 503 with the reason while starting, while draining, and
+    /// while the database cannot write, so a load balancer takes it out.
+    func healthResponse() -> HTTPResponse {
+        let h = health()
+        return HTTPResponse(status: h.status, contentType: "application/json", body: Array(h.body.utf8))
+    }
+
+    private func health() -> (status: Int32, body: String) {
         let s = stats.withLock { $0 }
-        let body: JSONValue = [
-            "status": .string(s.draining ? "draining" : "ok"),
+        let storageProblem = storage?.currentProblem
+        let status: String
+        var reason: String?
+        if s.draining {
+            status = "draining"
+            reason = "the server is shutting down"
+        } else if !s.ready {
+            status = "starting"
+            reason = "start-up has not finished"
+        } else if let storageProblem {
+            status = "unavailable"
+            reason = storageProblem
+        } else {
+            status = "ok"
+        }
+        var fields: [String: JSONValue] = [
+            "status": .string(status),
             "version": .string(PurrVersion.current),
             "connections": .int(Int64(s.connections)),
             "inFlight": .int(Int64(s.inFlight)),
             "served": .int(Int64(s.served)),
             "uptimeSeconds": .int(Int64(Date().timeIntervalSince(startedAt))),
         ]
-        return body.serialized()
+        if let reason { fields["reason"] = .string(reason) }
+        return (status == "ok" ? 200 : 503, JSONValue.object(fields).serialized())
     }
+
+    func markReady() { stats.withLock { $0.ready = true } }
 
     /// Events of one connection waiting for its drain task.
     private struct Lane {

@@ -130,7 +130,7 @@ public final class ServerApp: Sendable {
         } catch {
             throw StartupError(message: "cannot load the game's state from \(path ?? ":memory:"): \(error)")
         }
-        let pump = RequestPump(artwork: game.nftArtwork)
+        let pump = RequestPump(artwork: game.nftArtwork, storage: game.storageHealth)
         do {
             try transport.start(delegate: pump)
         } catch {
@@ -166,18 +166,28 @@ public final class ServerApp: Sendable {
                 }
             }
         }
+        let storageHealth = game.storageHealth
+        let probeInterval = config.storage.healthProbeSeconds
+        let probeTask = Task.detached {
+            // Off the cooperative pool: a write on a failing disk can block.
+            while !Task.isCancelled {
+                storageHealth.probe(db, now: now())
+                try? await Task.sleep(for: .seconds(probeInterval))
+            }
+        }
         let trainingTask = Task {
             while !Task.isCancelled, let training {
                 await training.tick()
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }
+        pump.markReady()
         logger.info("PurrQuest listening", metadata: [
             "url": "ws://\(config.network.host):\(transport.boundPort)/v1", "world": "\(world.name)",
             "database": "\(path ?? ":memory:")", "dev": "\(config.dev)",
         ])
         return ServerApp(game: game, transport: transport, db: db, world: world, pump: pump, config: config,
-                         logger: logger, tasks: [pumpTask, sweepTask, headTask, spawnTask, trainingTask])
+                         logger: logger, tasks: [pumpTask, sweepTask, headTask, spawnTask, trainingTask, probeTask])
     }
 
     /// The configured quest generator; the trained model is loaded and checked here, so a

@@ -181,6 +181,30 @@ extension GameHarness {
         #expect(try await h.call(b, "quest.list")["quests"]?.arrayValue?.isEmpty == true)
     }
 
+    @Test("maxActiveQuestsPerAccount counts joined global quests and requested global quests, as the docs say")
+    func activeLimitCountsGlobalQuests() async throws {
+        var h = try await GameHarness { $0.game.maxActiveQuestsPerAccount = 2 }
+        let (a, _) = try await h.player()
+        let (b, _) = try await h.player()
+        var ids: [JSONValue] = []
+        for i in 0..<2 {
+            let q = try await h.call(a, "quest.request", ["scope": "global", "region": "catnip-meadows", "difficulty": 1, "idempotencyKey": .string("g\(i)")])
+            ids.append(q["quest"]?["id"] ?? .null)
+        }
+        // A holds two quests it requested: a third (of either scope) is over the limit.
+        #expect(await errorCode { try await h.call(a, "quest.request", ["scope": "personal", "idempotencyKey": "p"]) } == RPCErrorCode.limitExceeded.rawValue)
+        // B joins both; then neither a personal quest nor a third global one fits.
+        for id in ids { _ = try await h.call(b, "quest.accept", ["questId": id]) }
+        #expect(await errorCode { try await h.call(b, "quest.request", ["scope": "personal", "idempotencyKey": "p"]) } == RPCErrorCode.limitExceeded.rawValue)
+        let (c, _) = try await h.player()
+        let third = try await h.call(c, "quest.request", ["scope": "global", "region": "catnip-meadows", "difficulty": 1, "idempotencyKey": "g3"])
+        #expect(await errorCode { try await h.call(b, "quest.accept", ["questId": third["quest"]?["id"] ?? .null]) } == RPCErrorCode.limitExceeded.rawValue)
+        // Abandoning one frees a place.
+        _ = try await h.call(b, "quest.abandon", ["questId": ids[0]])
+        _ = try await h.call(b, "quest.request", ["scope": "personal", "idempotencyKey": "p2"])
+        #expect(try h.audit().isClean)
+    }
+
     @Test("A global quest is announced, joined, and pays only its first completer; the others are told")
     func globalQuest() async throws {
         var h = try await GameHarness()

@@ -38,5 +38,11 @@ struct QuestCache: Sendable {
         return accounts
     }
 
-    func activeCount(_ account: AccountID) -> Int { byAccount[account]?.count ?? 0 }
+    /// Active quests the account holds: those it takes part in and those it requested (a
+    /// global quest's requester is no participant, but the quest is still its own).
+    func activeCount(_ account: AccountID) -> Int {
+        var ids = byAccount[account] ?? []
+        for (id, quest) in active where quest.requester == account.rawValue { ids.insert(id) }
+        return ids.count
+    }
 }

@@ -47,6 +47,8 @@ public struct MovementModel: Codable, Hashable, Sendable {
     public let account: String
     /// The last accepted report: the player's legitimate position; nil before the first.
     public private(set) var lastAccepted: PositionReport?
+    /// Report budget left after the last accepted report (`MovementCheck.reportTokens`); nil: full.
+    public private(set) var reportTokens: Double?
     /// Server time (Unix ms) until which reports are refused after a teleport; nil when not cooling down.
     public private(set) var coolingDownUntil: Int64?
     /// Strikes still inside the window at the last evaluation, oldest first.
@@ -81,6 +83,10 @@ public struct MovementModel: Codable, Hashable, Sendable {
             ruling = MovementRuling(verdict: judge(report, rules: rules))
             switch ruling.verdict {
             case .accepted:
+                if let last = lastAccepted {
+                    reportTokens = MovementCheck.reportTokens(elapsedMillis: report.serverTime - last.serverTime,
+                                                              before: reportTokens, settings: rules.movement) - 1
+                }
                 lastAccepted = report
             case .teleport(let distance):
                 ruling.strike = recordTeleport(report, distance: distance, settings: rules.settings)
@@ -105,7 +111,7 @@ public struct MovementModel: Codable, Hashable, Sendable {
     func judge(_ report: PositionReport, rules: MovementRules) -> MovementRuling.Verdict {
         var flags: MovementFlags = []
         if case .rejected(let basic) = MovementCheck.evaluate(
-            report, after: lastAccepted, settings: rules.movement, world: rules.world)
+            report, after: lastAccepted, settings: rules.movement, world: rules.world, tokens: reportTokens)
         {
             flags = basic
         }

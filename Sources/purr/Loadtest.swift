@@ -23,6 +23,9 @@ struct Loadtest: AsyncParsableCommand {
     @Option(help: "Milliseconds each player waits between its requests (0 = as fast as answers come back).")
     var interval = 0.0
 
+    @Flag(help: "Send on a fixed schedule, one request every --interval ms from a random phase (how a game client reports at 1 Hz), instead of waiting --interval after each answer.")
+    var paced = false
+
     @Option(help: "Out of this many requests, one is a quest.request (0 = never); needs a server run with --dev.")
     var questEvery = 0
 
@@ -56,7 +59,7 @@ struct Loadtest: AsyncParsableCommand {
         let runStart = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             for p in players {
-                group.addTask { await p.run(until: deadline, interval: interval, questEvery: questEvery, stats: stats) }
+                group.addTask { await p.run(until: deadline, interval: interval, paced: paced, questEvery: questEvery, stats: stats) }
             }
         }
         let elapsed = ContinuousClock.now - runStart
@@ -99,8 +102,11 @@ final class Player: Sendable {
         return Player(connection: connection, index: index, echo: echo, start: start)
     }
 
-    func run(until deadline: ContinuousClock.Instant, interval: Double, questEvery: Int, stats: LoadStats) async {
+    func run(until deadline: ContinuousClock.Instant, interval: Double, paced: Bool, questEvery: Int, stats: LoadStats) async {
         var (x, y) = start
+        // Paced: ticks at phase + k·interval on the client's clock, whatever the answers take.
+        var nextTick = ContinuousClock.now + .milliseconds(Int.random(in: 0...max(0, Int(interval))))
+        if paced && interval > 0 { try? await Task.sleep(until: nextTick) }
         var n = 0
         var heading = Double(index) * 0.7
         var local = LocalStats()
@@ -136,7 +142,12 @@ final class Player: Sendable {
             let dt = ContinuousClock.now - t0
             local.record(method: method, micros: Int(dt.components.attoseconds / 1_000_000_000_000) + Int(dt.components.seconds) * 1_000_000, error: errorName)
             if errorName == "transport" { break }
-            if interval > 0 { try? await Task.sleep(for: .milliseconds(Int(interval))) }
+            if paced && interval > 0 {
+                nextTick += .milliseconds(Int(interval))
+                try? await Task.sleep(until: nextTick)
+            } else if interval > 0 {
+                try? await Task.sleep(for: .milliseconds(Int(interval)))
+            }
         }
         stats.merge(local)
     }

@@ -60,9 +60,33 @@ import World
         #expect(MovementCheck.evaluate(report, after: nil, settings: settings, world: world) == .rejected(.unreachable))
     }
 
-    @Test func reportsCloserThanTheMinimumIntervalAreTooFrequent() throws {
+    @Test func aSenderWhoseBudgetIsSpentIsTooFrequent() throws {
         let next = PositionReport(point: start.point, clientTime: 1_000_200, serverTime: 1_000_200)
-        #expect(try verdict(next, after: start) == .rejected(.tooFrequent))
+        #expect(MovementCheck.evaluate(next, after: start, settings: settings, world: try shippedWorld(), tokens: 0) == .rejected(.tooFrequent))
+        // With budget left (jitter brought it early), the same report is fine.
+        #expect(MovementCheck.evaluate(next, after: start, settings: settings, world: try shippedWorld(), tokens: 1) == .accepted)
+    }
+
+    @Test func aSteadyClientWithReceiveJitterIsNeverRefusedAndAFloodIs() throws {
+        let world = try shippedWorld()
+        var generator = SystemRandomNumberGenerator()
+        // 1 Hz sent, each report delayed 0-900 ms on its way (gaps from 100 ms to 1.9 s).
+        var steady = MovementCheck(settings: settings)
+        var refused = 0
+        for i in 0..<2_000 {
+            let t = 1_000_000 + Int64(i) * 1_000 + Int64.random(in: 0...900, using: &generator)
+            if steady.check(PositionReport(point: start.point, clientTime: t, serverTime: t), in: world) != .accepted { refused += 1 }
+        }
+        #expect(refused == 0)
+        // 10 Hz: after the burst, at most one in ten goes through.
+        var flood = MovementCheck(settings: settings)
+        var accepted = 0
+        for i in 0..<1_000 {
+            let t = 1_000_000 + Int64(i) * 100
+            if flood.check(PositionReport(point: start.point, clientTime: t, serverTime: t), in: world) == .accepted { accepted += 1 }
+        }
+        #expect(accepted <= 1_000 / 10 + Int(MovementCheck.reportBurst) + 1)
+        #expect(accepted >= 1_000 / 10 - 1)
     }
 
     @Test func aRejectedReportDoesNotMoveTheReference() throws {
@@ -79,7 +103,8 @@ import World
 
     @Test func severalFlagsAreReportedTogether() throws {
         let next = PositionReport(point: Point(x: 19_000, y: 19_000), clientTime: 990_000, serverTime: 1_000_100)
-        #expect(try verdict(next, after: start) == .rejected([.tooFast, .timestampWentBack, .tooFrequent]))
+        #expect(MovementCheck.evaluate(next, after: start, settings: settings, world: try shippedWorld(), tokens: 0)
+            == .rejected([.tooFast, .timestampWentBack, .tooFrequent]))
         #expect(MovementFlags([.tooFast, .tooFrequent]).names == ["tooFast", "tooFrequent"])
     }
 }

@@ -285,7 +285,10 @@ extension GameHarness {
         #expect(await rejectedFlags { try await h.call(c, "position.report", ["x": 1001, "y": 1000, "timestamp": .int(t - 1)]) }.contains("timestampWentBack"))
         #expect(await rejectedFlags { try await h.report(c, -50, 1000) }.contains("outOfBounds"))
         _ = try await h.report(c, 1002, 1000)
-        #expect(await rejectedFlags { try await h.report(c, 1003, 1000) }.contains("tooFrequent"))
+        // A flood: the report budget (MovementCheck.reportBurst) runs out, then reports are refused.
+        var flags: [String] = []
+        for i in 0..<5 { flags += await rejectedFlags { try await h.report(c, 1003 + Double(i), 1000) } }
+        #expect(flags.contains("tooFrequent"))
     }
 
     @Test("Non-numeric or missing coordinates are invalid params naming the field")

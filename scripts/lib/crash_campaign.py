@@ -67,23 +67,45 @@ def count_main_only(db):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def flip(db):
+def integrity(db):
+    try:
+        c = sqlite3.connect("file:%s?immutable=1" % db, uri=True)
+        rows = [r[0] for r in c.execute("pragma integrity_check(5)")]
+        return "integrity_check ok" if rows == ["ok"] else "integrity_check: " + rows[0][:80]
+    except Exception as ex:
+        return "integrity_check: " + str(ex)[:80]
+
+
+def flip(db, table=None):
+    """Invert 256 bytes of one page: the file's middle page (at offset 64 in it), or with TABLE
+    the middle leaf page of that table (its last 256 bytes: record content, not structure)."""
     size = os.path.getsize(db)
-    page = 4096
     with open(db, "rb") as f:
         hdr = f.read(100)
-    if hdr[:16] == b"SQLite format 3\x00":
-        ps = int.from_bytes(hdr[16:18], "big")
-        page = 65536 if ps == 1 else ps
+    ps = int.from_bytes(hdr[16:18], "big")
+    page = 65536 if ps == 1 else (ps or 4096)
     pages = size // page
-    target = max(1, pages // 2)
-    off = target * page + 64
+    if table:
+        c = sqlite3.connect("file:%s?immutable=1" % db, uri=True)
+        leaves = [r[0] for r in c.execute(
+            "select pageno from dbstat where name = ? and pagetype = 'leaf' order by pageno", (table,))]
+        c.close()
+        if not leaves:
+            print("no leaf page of", table)
+            return
+        target = leaves[len(leaves) // 2] - 1
+        off = target * page + page - 256
+        what = "%s leaf page %d (%d of %d leaves)" % (table, target + 1, len(leaves) // 2 + 1, len(leaves))
+    else:
+        target = max(1, pages // 2)
+        off = target * page + 64
+        what = "page %d of %d" % (target + 1, pages)
     with open(db, "r+b") as f:
         f.seek(off)
         b = f.read(256)
         f.seek(off)
         f.write(bytes(x ^ 0xFF for x in b))
-    print("page %d of %d (page size %d), bytes %d..%d inverted" % (target + 1, pages, page, off, off + len(b)))
+    print("%s: 256 bytes inverted at %d; %s" % (what, off, integrity(db)))
 
 
 if __name__ == "__main__":
@@ -104,6 +126,6 @@ if __name__ == "__main__":
     elif cmd == "countmain":
         count_main_only(args[0])
     elif cmd == "flip":
-        flip(args[0])
+        flip(args[0], args[1] if len(args) > 1 else None)
     else:
         sys.exit("unknown helper " + cmd)

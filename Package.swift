@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "NFTArtTests", dependencies: ["NFTArt", "PurrCrypto"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Quests", "World"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "NeuralCore"]),
-        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "Aggregation", "ModelTraining", "NeuralCore"]),
+        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "Aggregation", "ModelTraining", "NeuralCore", "WireFormat"]),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat", "PurrCrypto"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "AntiCheatTests", dependencies: ["AntiCheat", "Quests", "World"]),

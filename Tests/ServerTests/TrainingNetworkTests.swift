@@ -309,6 +309,7 @@ extension TrainingNetworkTests {
     func badSettings(_ key: String, _ named: String) async throws {
         var config = ServerConfig()
         config.network.port = 0
+        config.storage.databasePath = ""
         config.world.root = TestPaths.root.path
         config.model.generator = "grammar"
         Self.tiny(&config)

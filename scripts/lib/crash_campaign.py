@@ -71,7 +71,7 @@ def integrity(db):
     try:
         c = sqlite3.connect("file:%s?immutable=1" % db, uri=True)
         rows = [r[0] for r in c.execute("pragma integrity_check(5)")]
-        return "integrity_check ok" if rows == ["ok"] else "integrity_check: " + rows[0][:80]
+        return "integrity_check ok" if rows == ["ok"] else "integrity_check: " + " / ".join(r.replace("*** in database main ***", "").strip() for r in rows if "in database main" not in r)[:120]
     except Exception as ex:
         return "integrity_check: " + str(ex)[:80]
 

@@ -113,6 +113,14 @@ public enum ModelFrames {
         case .float32(let values):
             return values
         case .int8(let values, let scales, let blockSize):
+            guard blockSize == BlockwiseInt8.defaultBlockSize else {
+                throw ModelFrameError("train.bad_frame", "\"\(deltaName)\" is i8 in blocks of \(blockSize); updates use blocks of \(BlockwiseInt8.defaultBlockSize)")
+            }
+            if scales.contains(where: { !$0.isFinite }) {
+                // A NaN or infinite scale makes its block's values non-finite: the same offence as
+                // a non-finite f32 value (docs/distributed.md), so it is handed on, not refused here.
+                return values.enumerated().map { Float($0.element) * scales[$0.offset / blockSize] }
+            }
             do {
                 let q = try QuantisedDelta(count: values.count, blockSize: blockSize, values: values, scales: scales)
                 return try BlockwiseInt8(blockSize: blockSize).decode(q)

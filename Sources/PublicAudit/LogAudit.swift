@@ -122,8 +122,8 @@ struct Replay {
         var won: String?
     }
 
-    let claimRadius: Double
-    let world: World?
+    var claimRadius: Double
+    var world: World?
     var findings: [LogAudit.Finding] = []
     /// Each participant's contract, by "questId|account".
     var participants: [String: ContractProgress] = [:]
@@ -144,6 +144,20 @@ struct Replay {
         self.world = world
     }
 
+    /// A `world.settings` leaf: what follows is judged under these settings (the map's regions
+    /// and items stay the auditor's).
+    mutating func worldSettings(_ payload: JSONValue) {
+        guard let settings = payload["settings"],
+              let decoded = try? JSONDecoder().decode(WorldSettings.self, from: Data(settings.serialized().utf8)) else {
+            return fail("world.settings without readable settings")
+        }
+        claimRadius = decoded.claimRadius
+        guard let world else { return }
+        do { self.world = try world.with(settings: decoded) } catch {
+            fail("world.settings: \(error)")
+        }
+    }
+
     mutating func fail(_ message: String) { findings.append(.init(leafIndex: leaf, message: message)) }
 
     mutating func apply(_ event: LedgerEvent) {
@@ -154,6 +168,7 @@ struct Replay {
         }
         switch event.kind {
         case LedgerTransfer.eventKind: transfer(payload)
+        case WorldSettingsEvent.kind: worldSettings(payload)
         case "quest.created": questCreated(payload)
         case "quest.accepted":
             guard let id = payload["questId"]?.stringValue, let account = payload["account"]?.stringValue, let contract = contracts[id] else {

@@ -7,7 +7,8 @@
   ltsum JSON...                 quest.request calls, the acknowledged lower bound, transport errors
   count DB                      quests and log events in DB (opened immutable, WAL ignored
                                 unless the -wal file is beside it and consistent)
-  flip DB                       overwrite 256 bytes in the middle page of DB with their complement
+  flip DB [TABLE [header]]      invert 256 bytes of the middle page in use, or of TABLE's middle
+                                leaf page (its records, or its header)
 """
 import json, os, socket, sqlite3, sys
 
@@ -71,13 +72,14 @@ def integrity(db):
     try:
         c = sqlite3.connect("file:%s?immutable=1" % db, uri=True)
         rows = [r[0] for r in c.execute("pragma integrity_check(5)")]
-        return "integrity_check ok" if rows == ["ok"] else "integrity_check: " + " / ".join(r.replace("*** in database main ***", "").strip() for r in rows if "in database main" not in r)[:120]
+        text = " / ".join(rows).replace("*** in database main ***", "").replace("\n", " ").strip(" /")
+        return "integrity_check ok" if rows == ["ok"] else "integrity_check: " + text[:120]
     except Exception as ex:
         return "integrity_check: " + str(ex)[:80]
 
 
-def flip(db, table=None):
-    """Invert 256 bytes of one page: the file's middle page (at offset 64 in it), or with TABLE
+def flip(db, table=None, header=False):
+    """Invert 256 bytes of one page: the middle page in use (its header), or with TABLE
     the middle leaf page of that table (its last 256 bytes: record content, not structure)."""
     size = os.path.getsize(db)
     with open(db, "rb") as f:
@@ -94,12 +96,20 @@ def flip(db, table=None):
             print("no leaf page of", table)
             return
         target = leaves[len(leaves) // 2] - 1
-        off = target * page + page - 256
-        what = "%s leaf page %d (%d of %d leaves)" % (table, target + 1, len(leaves) // 2 + 1, len(leaves))
+        off = target * page + (0 if header else page - 256)
+        what = "%s leaf page %d (%d of %d leaves, %s)" % (table, target + 1, len(leaves) // 2 + 1, len(leaves),
+                                                      "header" if header else "records")
     else:
-        target = max(1, pages // 2)
-        off = target * page + 64
-        what = "page %d of %d" % (target + 1, pages)
+        # The middle page among those in use by a table or an index; its header and cell
+        # pointers (the first 256 bytes): structural damage SQLite notices when it reads the page.
+        c = sqlite3.connect("file:%s?immutable=1" % db, uri=True)
+        used = [r for r in c.execute(
+            "select pageno, name from dbstat where pageno > 1 order by pageno")]
+        c.close()
+        pno, name = used[len(used) // 2]
+        target = pno - 1
+        off = target * page
+        what = "page %d of %d (%s)" % (pno, pages, name)
     with open(db, "r+b") as f:
         f.seek(off)
         b = f.read(256)
@@ -126,6 +136,6 @@ if __name__ == "__main__":
     elif cmd == "countmain":
         count_main_only(args[0])
     elif cmd == "flip":
-        flip(args[0], args[1] if len(args) > 1 else None)
+        flip(args[0], args[1] if len(args) > 1 else None, len(args) > 2 and args[2] == 'header')
     else:
         sys.exit("unknown helper " + cmd)

@@ -44,6 +44,18 @@ public final class ServerApp: Sendable {
         self.tasks = tasks
     }
 
+    /// The settings the rules run with (speed, radii, game clock, weather period) as a
+    /// `world.settings` leaf, at genesis and whenever they changed since the last one: an auditor
+    /// replays each event under the settings then in force, with no config file of its own.
+    static func recordWorldSettings(_ db: any DatabaseWriter, _ settings: WorldSettings, at: Date) throws {
+        try db.write { db in
+            let last = try String.fetchOne(db, sql: "SELECT payload FROM ledger_events WHERE kind = 'world.settings' ORDER BY seq DESC LIMIT 1")
+            let current = try LedgerStore.canonicalJSON(WorldSettingsEvent(settings: settings))
+            guard last != current else { return }
+            try LedgerStore.appendEvent(db, kind: WorldSettingsEvent.kind, payload: WorldSettingsEvent(settings: settings), at: at)
+        }
+    }
+
     /// A log key that exists has signed a log: a missing or empty database beside it would
     /// silently start a new genesis, a second log under the same key.
     static func refuseNewGenesis(databasePath: String, keyFile: String) throws {
@@ -117,6 +129,7 @@ public final class ServerApp: Sendable {
             throw StartupError(message: "antiCheat: \(error)")
         }
         do {
+            try recordWorldSettings(db, world.settings, at: now())
             try await game.loadActiveQuests()
             try await game.expireDue()
             try await game.loadNFTs()

@@ -28,10 +28,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         guard names.insert(tensor.name).inserted else { fatalError("duplicate name accepted: \(tensor.name)") }
     }
 
+    // Not `encoded == frameBytes`: the decoder accepts any region order and zero gaps, and a
+    // sender may pack regions tighter than the encoder does, so only the fixpoint is checked.
     let encoded = frame.encode()
-    guard encoded.count <= frameBytes.count else {
-        fatalError("re-encoding grew the frame from \(frameBytes.count) to \(encoded.count) bytes")
-    }
     let again: TensorFrame
     do {
         again = try TensorFrame.decode(encoded, limits: limits)

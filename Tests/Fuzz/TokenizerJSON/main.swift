@@ -28,5 +28,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard back.tokenizerJSON() == written else { fatalError("tokenizerJSON() is not a fixpoint") }
     let ids = tokenizer.encode(sample)
     guard ids.allSatisfy({ $0 >= 0 && Int($0) < tokenizer.vocabSize }) else { fatalError("encode gave an id out of range") }
+    // Byte-level BPE: ids 0...255 are the bytes, so any text decodes back to itself.
+    guard tokenizer.decodeBytes(ids) == Array(sample.utf8) else {
+        fatalError("decode(encode(text)) != text: ids \(ids)")
+    }
     return 0
 }

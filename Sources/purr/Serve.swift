@@ -35,8 +35,11 @@ struct Serve: AsyncParsableCommand {
         var cfg: ServerConfig
         do {
             cfg = try config.map { try ServerConfig.load(file: $0) } ?? ServerConfig()
-        } catch let e as ConfigError {
-            throw ValidationError("config: \(e.description)")
+        } catch {
+            // A bad config file is a start-up failure like any other: same prefix, exit 2.
+            let message = (error as? ConfigError)?.description ?? "\(error)"
+            FileHandle.standardError.write(Data("purr serve: config: \(message)\n".utf8))
+            throw ExitCode(2)
         }
         if let host { cfg.network.host = host }
         if let port { cfg.network.port = port }
@@ -57,6 +60,7 @@ struct Serve: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "purr")
+        let signals = SignalWatcher()
         let app: ServerApp
         do {
             app = try await ServerApp.start(config: cfg, logger: logger)
@@ -70,6 +74,6 @@ struct Serve: AsyncParsableCommand {
         }
         print("PurrQuest listening on ws://\(cfg.network.host):\(app.port)/v1 (health: http://\(cfg.network.host):\(app.port)/healthz)")
         fflush(nil)
-        await app.runUntilSignalled()
+        await app.runUntilSignalled(signals)
     }
 }

@@ -35,6 +35,11 @@ import Testing
             let body = try JSONValue.parse(full.body)
             #expect(body["status"] == "unavailable")
             #expect(body["reason"]?.stringValue?.contains("disk is full") == true)
+            // What the client of a request that failed on the full disk is told: retry later.
+            let answer = await server.app.game.errorObject(DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full"),
+                                                           request: "wallet.transfer")
+            #expect(answer.code == RPCErrorCode.unavailable.rawValue)
+            #expect(answer.message.contains("nothing was changed"))
             // Errors that say nothing about the disk leave it healthy; the probe's next commit clears it.
             server.app.game.storageHealth.probe(server.app.db, now: Date())
             #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 200)
@@ -44,6 +49,21 @@ import Testing
             let draining = try await PlainHTTP.get(port: server.port, path: "/healthz")
             #expect(draining.status == 503)
             #expect(try JSONValue.parse(draining.body)["status"] == "draining")
+        }
+    }
+
+    @Test("A failed commit's 503 clears within seconds once writes work again, not after a whole probe interval")
+    func healthzRecovers() async throws {
+        try await withIntegrationServer({ $0.storage.healthProbeSeconds = 600 }) { server in
+            #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 200)
+            server.app.game.storageHealth.observe(DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full"))
+            #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 503)
+            var status = 503
+            for _ in 0..<50 where status != 200 {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await PlainHTTP.get(port: server.port, path: "/healthz").status
+            }
+            #expect(status == 200, "still 503 five seconds after writes work again")
         }
     }
 

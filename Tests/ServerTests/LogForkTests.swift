@@ -153,6 +153,36 @@ import Testing
         #expect(message?.hasPrefix("cannot load the game's state from \(files.db)") == true, "\(message ?? "started")")
     }
 
+    @Test("A page damaged on disk stops start-up (storage.startupCheck), naming the damage")
+    func damagedPage() async throws {
+        let files = Files()
+        defer { files.remove() }
+        try await Self.play(files, faucets: 5)
+        // Invert the header of ledger_entries' root page, as a bad sector or stray write would.
+        let (pageSize, root): (Int, Int) = try {
+            let db = try DatabaseQueue(path: files.db)
+            defer { try? db.close() }
+            return try db.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
+                 try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'ledger_entries'") ?? 0)
+            }
+        }()
+        #expect(root > 1)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: files.db))
+        try handle.seek(toOffset: UInt64((root - 1) * pageSize))
+        let header = try handle.read(upToCount: 64) ?? Data()
+        try handle.seek(toOffset: UInt64((root - 1) * pageSize))
+        try handle.write(contentsOf: Data(header.map { ~$0 }))
+        try handle.close()
+        for check in [ServerConfig.StartupCheck.quick, .full] {
+            var config = files.config()
+            config.storage.startupCheck = check
+            let message = await Self.startError(config)
+            #expect(message?.contains("the file is damaged") == true, "\(check): \(message ?? "started")")
+            #expect(message?.contains(files.db) == true)
+        }
+    }
+
     @Test("storage.synchronous sets SQLite's synchronous on the writing connection")
     func synchronousSetting() throws {
         let files = Files()

@@ -7,10 +7,13 @@
   ltsum JSON...                 quest.request calls, the acknowledged lower bound, transport errors
   count DB                      quests and log events in DB (opened immutable, WAL ignored
                                 unless the -wal file is beside it and consistent)
+  earlystop PURR CONFIG DB PORT N   N starts of `purr serve`, each sent SIGTERM or SIGINT at once
+                                when healthz first answers, or 20..200 ms into start-up; prints
+                                how many exited by themselves within 10 s
   flip DB [TABLE [header]]      invert 256 bytes of the middle page in use, or of TABLE's middle
                                 leaf page (its records, or its header)
 """
-import json, os, socket, sqlite3, sys
+import json, os, signal, socket, sqlite3, subprocess, sys, time, urllib.request
 
 
 def freeport():
@@ -118,6 +121,34 @@ def flip(db, table=None, header=False):
     print("%s: 256 bytes inverted at %d; %s" % (what, off, integrity(db)))
 
 
+def earlystop(purr, config, db, port, n):
+    """A process manager stopping the server as soon as it is up (or while it starts)."""
+    stopped, hung, at_ready = 0, 0, 0
+    for i in range(n):
+        p = subprocess.Popen([purr, "serve", "--config", config, "--db", db, "--port", str(port),
+                              "--log-level", "error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i % 2 == 0:
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 30 and p.poll() is None:
+                try:
+                    urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=1)
+                    at_ready += 1
+                    break
+                except Exception:
+                    time.sleep(0.005)
+        else:
+            time.sleep(0.02 * (1 + i % 10))
+        p.send_signal(signal.SIGINT if i % 4 == 0 else signal.SIGTERM)
+        try:
+            p.wait(timeout=10)
+            stopped += 1
+        except subprocess.TimeoutExpired:
+            hung += 1
+            p.kill()
+            p.wait()
+    print(stopped, hung, at_ready)
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "freeport":
@@ -135,6 +166,8 @@ if __name__ == "__main__":
         count(args[0])
     elif cmd == "countmain":
         count_main_only(args[0])
+    elif cmd == "earlystop":
+        earlystop(args[0], args[1], args[2], int(args[3]), int(args[4]))
     elif cmd == "flip":
         flip(args[0], args[1] if len(args) > 1 else None, len(args) > 2 and args[2] == 'header')
     else:

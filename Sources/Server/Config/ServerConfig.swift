@@ -27,6 +27,14 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var synchronous = LedgerDatabase.Synchronous.normal
         /// How often a one-row write checks that the database still takes commits (/healthz).
         public var healthProbeSeconds = 5.0
+        /// What start-up reads of the file before serving: "quick" (SQLite's quick_check: every
+        /// page and record readable), "full" (integrity_check: also every index against its
+        /// table) or "off". A damaged file then stops start-up instead of failing requests later.
+        public var startupCheck = StartupCheck.quick
+    }
+
+    public enum StartupCheck: String, Codable, Sendable, CaseIterable {
+        case quick, full, off
     }
 
     public struct WorldFiles: Codable, Sendable, Equatable {

@@ -160,8 +160,12 @@ public actor GameService {
         case let e as RPCErrorObject: return e
         case let e as LedgerError: return Self.rpcError(e)
         default:
-            storageHealth.observe(error)
+            let storage = storageHealth.observe(error)
             logger.error("request failed", metadata: ["method": "\(request)", "error": "\(error)"])
+            if storage {
+                // A full or failing disk: the client may retry later (or on another node).
+                return RPCErrorObject(.unavailable, "the server cannot store data right now; nothing was changed; try again later")
+            }
             return RPCErrorObject(.internalError, "internal error; nothing was changed")
         }
     }

@@ -16,9 +16,12 @@ public final class StorageHealth: Sendable {
 
     /// Records the error when it is one a full or failing disk gives; other errors say nothing
     /// about the storage.
-    public func observe(_ error: any Error) {
-        guard let e = error as? DatabaseError, Self.isStorageFailure(e.resultCode) else { return }
+    /// - Returns: whether the error was such a storage failure.
+    @discardableResult
+    public func observe(_ error: any Error) -> Bool {
+        guard let e = error as? DatabaseError, Self.isStorageFailure(e.resultCode) else { return false }
         problem.withLock { $0 = "the database cannot write: \(e.message ?? "\(e.resultCode)")" }
+        return true
     }
 
     public func markWritable() { problem.withLock { $0 = nil } }

@@ -85,7 +85,8 @@ public final class ServerApp: Sendable {
         }
         let db: any DatabaseWriter
         do {
-            db = try GameDatabase.open(path: path, ledger: config.ledger, at: now(), synchronous: config.storage.synchronous)
+            db = try GameDatabase.open(path: path, ledger: config.ledger, at: now(), synchronous: config.storage.synchronous,
+                                   check: config.storage.startupCheck)
         } catch {
             throw StartupError(message: "cannot open database \(path ?? ":memory:"): \(error)")
         }
@@ -183,9 +184,16 @@ public final class ServerApp: Sendable {
         let probeInterval = config.storage.healthProbeSeconds
         let probeTask = Task.detached {
             // Off the cooperative pool: a write on a failing disk can block.
+            // Every probeInterval while healthy; every second while a write has failed (a
+            // request's failed commit included), so the node is back soon after the disk is.
+            let clock = ContinuousClock()
+            var last: ContinuousClock.Instant?
             while !Task.isCancelled {
-                storageHealth.probe(db, now: now())
-                try? await Task.sleep(for: .seconds(probeInterval))
+                if storageHealth.currentProblem != nil || last.map({ clock.now - $0 >= .seconds(probeInterval) }) ?? true {
+                    storageHealth.probe(db, now: now())
+                    last = clock.now
+                }
+                try? await Task.sleep(for: .seconds(min(probeInterval, 1)))
             }
         }
         let trainingTask = Task {
@@ -285,22 +293,60 @@ public final class ServerApp: Sendable {
         logger.info("stopped")
     }
 
-    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
-    public func runUntilSignalled() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let (signals, cont) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGINT, SIGTERM].map { sig in
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { cont.yield(sig) }
-            s.resume()
-            return s
-        }
-        for await sig in signals {
-            logger.info("received signal \(sig)")
-            break
-        }
-        for s in sources { s.cancel() }
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully. Pass a watcher made before
+    /// start-up so that a signal sent while the server was starting is not lost.
+    public func runUntilSignalled(_ watcher: SignalWatcher = SignalWatcher()) async {
+        let sig = await watcher.next()
+        logger.info("received signal \(sig)")
+        watcher.cancel()
         await shutdown()
     }
 }
+
+/// Turns SIGINT and SIGTERM into an async value. Made as early as possible (before start-up),
+/// so a process manager's stop during a slow start-up still stops the server once it is up.
+///
+/// A plain `sigaction` handler writes the signal number to a pipe (async-signal-safe) and a
+/// thread reads it: the handler replaces the default action in one step, so no signal falls
+/// into a gap. (Dispatch signal sources on Linux lost SIGTERMs sent right after start-up.)
+public final class SignalWatcher: Sendable {
+    private let signals: AsyncStream<Int32>
+
+    public init() {
+        let (signals, cont) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(4))
+        self.signals = signals
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return }
+        signalPipeFD = fds[1]
+        let readEnd = fds[0]
+        let reader = Thread {
+            var byte: UInt8 = 0
+            while read(readEnd, &byte, 1) == 1 { cont.yield(Int32(byte)) }
+        }
+        reader.name = "purr-signals"
+        reader.start()
+        for sig in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                var byte = UInt8(truncatingIfNeeded: sig)
+                _ = write(signalPipeFD, &byte, 1)
+            }
+            action.sa_flags = SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(sig, &action, nil)
+        }
+    }
+
+    /// The first signal received (at once if one already came).
+    public func next() async -> Int32 {
+        for await sig in signals { return sig }
+        return SIGTERM
+    }
+
+    /// Later signals are still caught (and ignored): the shutdown is already under way.
+    public func cancel() {}
+}
+
+/// The pipe's write end, read by the signal handler (which can capture nothing). Written once,
+/// before the handler is installed.
+nonisolated(unsafe) private var signalPipeFD: Int32 = -1

@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "NFTArt", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "Contracts", dependencies: ["Quests", "World", "PurrCrypto"], swiftSettings: strict),
         .target(name: "AntiCheat", dependencies: ["Quests", "World"], swiftSettings: strict),
+        // Reads a rendered quest back into facts and compares them with its objectives.
+        .target(name: "QuestTruth", dependencies: ["Quests", "World"], swiftSettings: numeric),
         // The quest model: tensors and layers, the tokenizer, and the model that writes quests.
         .target(name: "NeuralCore", dependencies: ["CBLAS", "CInt8Kernels", "PurrCrypto"], swiftSettings: numeric),
         .target(name: "Tokenizer", swiftSettings: numeric),
@@ -77,7 +79,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "purr", dependencies: [
             "Server", "PurrClient", "Ledger", "RPC", "PurrCrypto", "WebSocketTransport",
-            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "ModelTraining", "TransparencyLog", "PublicAudit", "Swarm", "Aggregation", "Runner",
+            "World", "Quests", "NeuralCore", "Tokenizer", "QuestModel", "QuestTruth", "ModelTraining", "TransparencyLog", "PublicAudit", "Swarm", "Aggregation", "Runner",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -101,6 +103,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorldTests", dependencies: ["World"]),
         .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
+        .testTarget(name: "QuestTruthTests", dependencies: ["QuestTruth", "Quests", "World", "QuestModel"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog", "NFTArt", "PublicAudit",
             "Runner", "WireFormat", "Swarm", "Aggregation",

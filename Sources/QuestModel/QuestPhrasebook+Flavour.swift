@@ -129,7 +129,7 @@ extension QuestPhrasebook {
         case .reputation: ["The whole colony will be watching.", "Songs may be sung about this.", "Fail, and the gossips will never stop."]
         case .serenity: ["Peace of mind is worth any effort.", "Some knots can only be untied by a stranger.", "Let old troubles finally rest."]
         case .protection: ["The kittens are counting on you.", "Danger does not wait for the lazy.", "Every den must be safe before winter."]
-        case .conquest: ["Fortune favours bold paws.", "The rival clowder will not wait.", "History is written by the winners."]
+        case .conquest: ["Fortune favours bold paws.", "The rival clowder will not wait.", "Bold paws are remembered long after."]
         case .wealth: ["There is coin in it for everyone.", "Prices will not stay this good for long.", "A full purse makes for sweet dreams."]
         case .ability: ["Practice makes purrfect.", "Every master was once a clumsy kitten.", "A new skill is a new life."]
         case .equipment: ["Good tools make light work.", "The season will not wait for the unprepared.", "Every claw needs a sharp tool."]

@@ -3,6 +3,7 @@ import Foundation
 import NFTArt
 import NeuralCore
 import QuestModel
+import QuestTruth
 import Quests
 import World
 
@@ -121,6 +122,7 @@ struct Generate: ParsableCommand {
         print(String(format: "attempts per valid quest: %.3f", Double(attempts) / Double(max(1, valid.count))))
         print(String(format: "distinct-2 of descriptions: %.4f", TextStatistics.distinct2(valid.map(\.spec.description))))
         print(String(format: "descriptions not found verbatim in the corpus: %d (%.1f %%)", novel, 100 * Double(novel) / Double(max(1, valid.count))))
+        printTruth(valid, requests: requests, results: results, scope: scope, world: world)
         print(String(format: "time: %.1f s, %.0f sampled tokens/s, %.1f ms per quest (%d streams)", seconds, Double(tokens) / seconds,
                      1000 * seconds / Double(n), streams))
         for f in failures.prefix(5) { print("failed: \(f)") }
@@ -143,6 +145,54 @@ struct Generate: ParsableCommand {
         }
         print(String(format: "latency of one quest alone: p50 %.1f ms, p99 %.1f ms (%d quests)", pct(alone, 0.5), pct(alone, 0.99), alone.count))
         print(String(format: "latency with 8 at once: p50 %.1f ms, p99 %.1f ms (%d groups)", pct(together, 0.5), pct(together, 0.99), together.count / 8))
+    }
+
+    /// What the truth checker finds, by difficulty, and the variety figures of docs/model.md.
+    func printTruth(_ valid: [QuestModelOutput], requests: [QuestRequestContext], results: [Result<QuestModelOutput, QuestModelError>],
+                    scope: QuestScope, world: World) {
+        let checker = QuestTruthChecker(world: world)
+        var byDifficulty: [Int: (total: Int, truthful: Int)] = [:]
+        var byCode: [QuestTruthReport.Code: Int] = [:]
+        var repeated = 0, fragments = 0
+        var examples: [String] = []
+        for o in valid {
+            let report = checker.check(o.spec, scope: scope)
+            var row = byDifficulty[o.spec.difficulty] ?? (0, 0)
+            row.total += 1
+            if report.isTruthful { row.truthful += 1 }
+            byDifficulty[o.spec.difficulty] = row
+            for code in Set(report.violations.map(\.code)) { byCode[code, default: 0] += 1 }
+            if report.count(.repeatedSentence) > 0 { repeated += 1 }
+            if report.count(.fragment) > 0 { fragments += 1 }
+            if !report.isTruthful, examples.count < 3 { examples.append("\(report)") }
+        }
+        let truthful = byDifficulty.values.reduce(0) { $0 + $1.truthful }
+        let n = max(1, valid.count)
+        print(String(format: "truthful (text says what the contract says): %d of %d (%.1f %%)", truthful, valid.count, 100 * Double(truthful) / Double(n)))
+        for d in 1...5 {
+            guard let row = byDifficulty[d] else { continue }
+            print(String(format: "  d%d: %d of %d (%.1f %%)", d, row.truthful, row.total, 100 * Double(row.truthful) / Double(max(1, row.total))))
+        }
+        let codes = QuestTruthReport.Code.allCases.compactMap { code in byCode[code].map { "\(code.rawValue) \($0)" } }
+        print("quests with each kind of violation: \(codes.isEmpty ? "none" : codes.joined(separator: ", "))")
+        print(String(format: "quests with a repeated sentence: %d (%.1f %%); with a broken fragment: %d (%.1f %%)",
+                     repeated, 100 * Double(repeated) / Double(n), fragments, 100 * Double(fragments) / Double(n)))
+        let titles = Set(valid.map(\.spec.title)).count
+        print(String(format: "distinct titles: %d of %d (%.1f %%)", titles, valid.count, 100 * Double(titles) / Double(n)))
+        // Objective sets per request cell (region, difficulty): how often the same ask gives the same errand.
+        var cells: [String: [String]] = [:]
+        for (request, result) in zip(requests, results) {
+            guard case .success(let o) = result else { continue }
+            let key = "\(request.region ?? o.spec.region) d\(request.difficulty ?? o.spec.difficulty)"
+            cells[key, default: []].append(o.document.text.split(separator: "\n").filter { $0.hasPrefix("reach ") || $0.hasPrefix("collect ") || $0.hasPrefix("when ") }.joined(separator: "|"))
+        }
+        let sized = cells.values.filter { $0.count >= 2 }
+        if !sized.isEmpty {
+            let ratios = sized.map { Double(Set($0).count) / Double($0.count) }
+            print(String(format: "distinct objective sets per request cell: %.1f %% on average over %d cells (%d quests)",
+                         100 * ratios.reduce(0, +) / Double(ratios.count), sized.count, sized.reduce(0) { $0 + $1.count }))
+        }
+        for e in examples { print("untruthful: \(e.prefix(300))") }
     }
 
     func pct(_ v: [Double], _ p: Double) -> Double {

@@ -199,16 +199,17 @@ extension TensorFrame {
                           blockSize: blockSize, blockCount: blockCount, offset: offset, length: length)
     }
 
-    /// The product of the dims, or nil when it overflows an Int (a zero dim makes it 0 regardless).
+    /// The product of the dims, or nil when the product of the non-zero dims overflows an Int.
+    /// A zero dim makes the tensor empty, but `[0, 2^32-1, 2^32-1]` is still refused: any code
+    /// that multiplies the dims in another order (`shape.reduce(1, *)`) would trap on it.
     private static func elementCount(_ shape: [Int]) -> Int? {
-        if shape.contains(0) { return 0 }
         var product = 1
-        for dim in shape {
+        for dim in shape where dim != 0 {
             let (next, overflow) = product.multipliedReportingOverflow(by: dim)
             if overflow { return nil }
             product = next
         }
-        return product
+        return shape.contains(0) ? 0 : product
     }
 
     /// Every region inside the payload, disjoint, and every byte between them zero.

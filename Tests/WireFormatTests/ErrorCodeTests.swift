@@ -78,6 +78,11 @@ struct CraftedFrame: Sendable, CustomTestStringConvertible {
             make("Dims whose product overflows", .badShape, field: "tensors[0].dims") {
                 $0.entries[0].dims = [.max, .max, .max, .max]
             },
+            // Found by the tensor-frame fuzzer: empty, yet `shape.reduce(1, *)` traps on it.
+            make("An empty tensor whose other dims overflow", .badShape, field: "tensors[0].dims") {
+                $0.entries[0].dims = [.max, .max, 0]
+                $0.entries[0].length = 0
+            },
             make("f32 with a block size", .badBlockSize, field: "tensors[0].blockSize") { $0.entries[0].blockSize = 256 },
             make("i8 with block size 0", .badBlockSize, field: "tensors[0].blockSize") {
                 $0.entries[0] = int8Entry(offset: 0)

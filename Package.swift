@@ -63,7 +63,7 @@ let package = Package(
         // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
         .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient", "Contracts", "World"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit", "AntiCheat", "Contracts",
+            "WebSocketTransport", "RPC", "Ledger", "World", "Quests", "QuestTruth", "PurrCrypto", "QuestModel", "NeuralCore", "TransparencyLog", "NFTArt", "PublicAudit", "AntiCheat", "Contracts",
             "Swarm", "Coordinator", "Aggregation", "ModelTraining", "WireFormat", "Tokenizer",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "QuestsTests", dependencies: ["Quests", "World", "Ledger"]),
         .testTarget(name: "QuestTruthTests", dependencies: ["QuestTruth", "Quests", "World", "QuestModel"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "TransparencyLog", "NFTArt", "PublicAudit",
+            "Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "QuestTruth", "TransparencyLog", "NFTArt", "PublicAudit",
             "Runner", "WireFormat", "Swarm", "Aggregation",
         ]),
         .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto", "WebSocketTransport", .product(name: "Logging", package: "swift-log")]),

@@ -3,6 +3,7 @@ import GRDB
 import Ledger
 import Logging
 import PurrCrypto
+import QuestTruth
 import Quests
 import RPC
 import Testing
@@ -226,6 +227,9 @@ import World
             #expect(spec.region == region)
             #expect(spec.difficulty == i + 1)
             #expect(throws: Never.self) { try QuestValidator.validate(spec, world: world, now: now) }
+            // What the server hands out has passed the truth checker (rewritten or fallen back if not).
+            #expect(QuestTruthChecker(world: world).check(spec, scope: request.scope).isTruthful, "\(spec.description)")
         }
+        #expect(generator is TruthfulGenerator)
     }
 }

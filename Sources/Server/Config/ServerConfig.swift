@@ -91,6 +91,9 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var streams = 8
         public var temperature: Float = 0.8
         public var topP: Float = 0.95
+        /// A model quest whose text the truth checker refuses is written again this many times
+        /// (other seeds) before the rule-based generator writes it.
+        public var truthRetries = 2
     }
 
     /// The transparency log (docs/contracts.md).

@@ -6,6 +6,7 @@ import Logging
 import NFTArt
 import PurrCrypto
 import QuestModel
+import QuestTruth
 import Quests
 import RPC
 import WebSocketTransport
@@ -66,7 +67,8 @@ public actor GameService {
         self.training = training
         nftSpawner = nftCatalog.map { NFTSpawner(world: world, catalog: $0) }
         // The quest model writes the lore when it writes the quests.
-        nftLore = (generator as? QuestModelService).map { .model($0) } ?? .template(NFTLoreWriter())
+        let model = (generator as? TruthfulGenerator)?.primary ?? generator
+        nftLore = (model as? QuestModelService).map { .model($0) } ?? .template(NFTLoreWriter())
         nftArtwork = NFTArtworkStore(db: db)
         var movement = MovementSettings(world: world.settings)
         movement.toleranceFactor = config.game.speedTolerance

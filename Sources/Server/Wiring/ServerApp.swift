@@ -5,6 +5,7 @@ import Logging
 import NFTArt
 import NeuralCore
 import QuestModel
+import QuestTruth
 import Quests
 import WebSocketTransport
 import World
@@ -228,7 +229,13 @@ public final class ServerApp: Sendable {
                     directory: path, world: world, streams: max(1, m.streams), weights: weights,
                     sampling: SamplingParameters(temperature: m.temperature, topP: m.topP))
                 logger.info("quest model loaded", metadata: ["path": "\(path)", "shape": "\(runtime.session.config)"])
-                return QuestModelService(runtime)
+                // Never hand out a quest whose text says something else than its contract.
+                return TruthfulGenerator(primary: QuestModelService(runtime), fallback: GrammarQuestGenerator(),
+                                         retries: m.truthRetries) { refusal in
+                    logger.notice("quest text refused", metadata: [
+                        "attempt": "\(refusal.attempt)", "region": "\(refusal.request.region ?? "any")",
+                        "scope": "\(refusal.request.scope.rawValue)", "why": "\(refusal.report)"])
+                }
             } catch {
                 throw StartupError(message: "model: \(error.description)")
             }

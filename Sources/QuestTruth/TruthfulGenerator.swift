@@ -1,0 +1,96 @@
+import Quests
+
+/// A generator whose every quest passes ``QuestTruthChecker``: what the primary writes is
+/// checked; an untruthful quest is written again with other seeds (in one batch with the
+/// others that failed), then by the fallback, which must pass too. The server hands out
+/// nothing a player would be misled by.
+public struct TruthfulGenerator: QuestGenerator {
+    /// Why a quest was not handed out as first written.
+    public struct Refusal: Sendable {
+        public let request: QuestRequestContext
+        public let report: QuestTruthReport
+        /// 1 for the first writing, 2 for the first retry, …; `retries + 2` for the fallback.
+        public let attempt: Int
+    }
+
+    public let primary: any QuestGenerator
+    public let fallback: (any QuestGenerator)?
+    /// Writings by the primary after the first, before the fallback.
+    public let retries: Int
+    /// Called for each refused quest (the server logs it).
+    private let onRefusal: @Sendable (Refusal) -> Void
+
+    public var preferredBatchSize: Int { primary.preferredBatchSize }
+
+    public init(primary: any QuestGenerator, fallback: (any QuestGenerator)?, retries: Int = 2,
+                onRefusal: @escaping @Sendable (Refusal) -> Void = { _ in }) {
+        self.primary = primary
+        self.fallback = fallback
+        self.retries = max(0, retries)
+        self.onRefusal = onRefusal
+    }
+
+    public func generate(_ request: QuestRequestContext) throws -> QuestSpec {
+        try generate(all: [request])[0].get()
+    }
+
+    public func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] {
+        guard let world = requests.first?.world else { return [] }
+        let checker = QuestTruthChecker(world: world)
+        var results = primary.generate(all: requests)
+        guard results.count == requests.count else { return results }
+        // Indices still owed a truthful quest, with the last report for each.
+        var owed: [Int: QuestTruthReport] = [:]
+        func judge(_ index: Int, attempt: Int) {
+            guard case .success(let spec) = results[index] else { owed[index] = nil; return }
+            let report = checker.check(spec, scope: requests[index].scope)
+            if report.isTruthful {
+                owed[index] = nil
+            } else {
+                owed[index] = report
+                onRefusal(Refusal(request: requests[index], report: report, attempt: attempt))
+            }
+        }
+        for index in requests.indices { judge(index, attempt: 1) }
+        var attempt = 1
+        while !owed.isEmpty, attempt <= retries {
+            attempt += 1
+            let indices = owed.keys.sorted()
+            let again = indices.map { index -> QuestRequestContext in
+                var request = requests[index]
+                request.seed = Self.reseed(request.seed, attempt: attempt)
+                return request
+            }
+            let written = primary.generate(all: again)
+            guard written.count == again.count else { break }
+            for (index, result) in zip(indices, written) {
+                results[index] = result
+                judge(index, attempt: attempt)
+            }
+        }
+        for (index, report) in owed.sorted(by: { $0.key < $1.key }) {
+            guard let fallback else {
+                results[index] = .failure(QuestTruthError(report: report))
+                continue
+            }
+            results[index] = Result { try fallback.generate(requests[index]) }
+            judge(index, attempt: attempt + 1)
+            if let still = owed[index] { results[index] = .failure(QuestTruthError(report: still)) }
+        }
+        return results
+    }
+
+    /// Another seed for the same request, different for each attempt.
+    static func reseed(_ seed: UInt64, attempt: Int) -> UInt64 {
+        var z = seed &+ UInt64(attempt) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// No truthful quest could be written for a request.
+public struct QuestTruthError: Error, CustomStringConvertible {
+    public let report: QuestTruthReport
+    public var description: String { "no quest whose text agrees with its objectives: \(report)" }
+}

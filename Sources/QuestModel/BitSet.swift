@@ -84,6 +84,14 @@ struct BitSet: Hashable, Sendable {
         return result
     }
 
+    func subtracting(_ other: BitSet) -> BitSet {
+        var result = self
+        for index in result.words.indices where index < other.words.count {
+            result.words[index] &= ~other.words[index]
+        }
+        return result
+    }
+
     func union(_ other: BitSet) -> BitSet {
         var result = self
         for index in result.words.indices where index < other.words.count {

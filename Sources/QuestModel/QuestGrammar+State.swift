@@ -37,6 +37,21 @@ extension QuestGrammar {
         var mentioned: UInt64 = 0
         /// Name lengths of required entities not yet mentioned: what the text still owes.
         var unmentionedCost: Int32 = 0
+        /// The field's last byte (0 at its start): no word may touch a `{reference}`.
+        var lastByte: UInt8 = 0
+        /// Where the text stands between sentences: 0 inside one, 1 right after its end mark,
+        /// 2 after the end mark and a space (the next must start with a capital or a reference).
+        var gap: UInt8 = 0
+        /// FNV-1a of the current sentence's bytes, end mark excluded.
+        var sentenceHash: UInt64 = QuestGrammar.hashOffset
+        /// The sentences the text has said, and those it may never say (a race in a personal
+        /// quest): no sentence is said twice.
+        var said: [UInt64] = []
+        /// Sentences ended since the text itself named every required name (the sentence that
+        /// named the last one included): the text ends after ``QuestGrammar/maxClosingSentences`` of them.
+        var closingSentences: UInt8 = 0
+        /// Required names the text itself has named (the title's do not count here).
+        var namedInText: UInt64 = 0
 
         /// Whether the quest is finished (`</quest>` written); no byte is accepted after.
         public var isComplete: Bool { phase == .done }

@@ -49,6 +49,9 @@ public final class QuestLexicon: Sendable {
     let weatherTrie: WordTrie
     let weathers: [Weather]
     /// "0", "1", … up to the larger of 23 and the largest count; used for counts and hours.
+    /// Hashes (``QuestGrammar/sentenceHash(_:)``) of the sentences that promise a race,
+    /// which a personal quest's text may never say.
+    let raceSentences: [UInt64] = QuestLexicon.raceSentenceHashes()
     let numberTrie: WordTrie
     let numbers: [Int]
     let rankOfNumber: [Int]
@@ -196,4 +199,28 @@ enum QuestKeyword: String, CaseIterable, Sendable {
 /// What a `when` line constrains.
 enum QuestConditionKind: String, CaseIterable, Sendable {
     case weather, hours
+}
+
+extension QuestLexicon {
+    /// Every way the global closings are said (and one race phrase an older corpus gave personal
+    /// quests), without their end mark.
+    static func raceSentenceHashes() -> [UInt64] {
+        var sentences: [String] = ["History is written by the winners"]
+        for closing in QuestPhrasebook.globalClosings where !closing.isEmpty {
+            sentences += expandOptions(closing)
+        }
+        return sentences.map { sentence in
+            var bytes = Array(sentence.utf8)
+            while let last = bytes.last, QuestGrammar.isEndMark(last) { bytes.removeLast() }
+            return QuestGrammar.sentenceHash(bytes)
+        }
+    }
+
+    /// "May the [swiftest|boldest] cat win." → both sentences.
+    static func expandOptions(_ template: String) -> [String] {
+        guard let open = template.firstIndex(of: "["), let close = template[open...].firstIndex(of: "]") else { return [template] }
+        let head = template[..<open], tail = String(template[template.index(after: close)...])
+        return template[template.index(after: open)..<close].split(separator: "|", omittingEmptySubsequences: false)
+            .flatMap { option in expandOptions(head + option + tail) }
+    }
 }

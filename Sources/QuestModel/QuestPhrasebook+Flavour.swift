@@ -50,7 +50,7 @@ extension QuestPhrasebook {
             "The silence of $region is broken only by the wind.", "Few trees grow in $region, and none grow tall.",
         ]
         case .city: [
-            "The alleys of $region are full of gossip and fish bones.", "Rooftops make the quickest roads in $region.",
+            "The alleys of $region are full of gossip and fish bones.", "Rooftops make the best roads in $region.",
             "Every window ledge in $region has a cat on it.", "The markets of $region never truly sleep.",
             "Carts rattle over the cobbles of $region all day.", "In $region even the pigeons have opinions.",
             "The smell of fresh bread drifts through the streets of $region.", "Guards in $region look the other way for a sardine.",

@@ -2,9 +2,9 @@
 /// token is allowed when the grammar accepts each of its bytes in turn.
 ///
 /// Two paths give the same answer. Inside prose (most of a quest) a token of plain
-/// characters is allowed exactly when it fits the characters left, so those tokens come
-/// from precomputed per-length masks; only tokens holding a brace, a line break or a
-/// non-ASCII byte are walked through a trie. Everywhere else the whole vocabulary's trie
+/// characters is allowed exactly when it fits the characters left and its first byte may
+/// follow, so those tokens come from precomputed per-length masks; only tokens holding a
+/// brace, a line break, an end mark or a non-ASCII byte are walked through a trie. Everywhere else the whole vocabulary's trie
 /// is walked, and tokens sharing a prefix share the work of that prefix.
 ///
 /// ```swift
@@ -18,34 +18,47 @@ public struct TokenVocabulary: Sendable {
     private let fullTrie: TokenTrie
     /// Tokens that are not plain prose, for the prose path.
     private let specialTrie: TokenTrie
-    /// `plainUpTo[n]`: plain tokens of at most n bytes (index capped at the longest).
-    private let plainUpTo: [BitSet]
-    /// The same without tokens that start with a space (refused first in a field).
-    private let plainNoSpaceUpTo: [BitSet]
+    /// `closingUpTo[n]`: plain tokens of at most n bytes ending in a byte an end mark may
+    /// follow (index capped at the longest); `openUpTo[n]`: those ending in another byte.
+    private let closingUpTo: [BitSet]
+    private let openUpTo: [BitSet]
+    /// Plain tokens starting with a space, and with a letter or digit.
+    private let spaceFirst: BitSet
+    private let alnumFirst: BitSet
 
     public init(tokenBytes: [[UInt8]]) {
         self.tokenBytes = tokenBytes
         let tokens = tokenBytes.enumerated().map { (id: $0.offset, bytes: $0.element) }
         fullTrie = TokenTrie(tokens)
-        func isPlain(_ bytes: [UInt8]) -> Bool {
-            !bytes.isEmpty && bytes.allSatisfy { (0x20...0x7E).contains($0) && $0 != QuestGrammar.openBrace && $0 != QuestGrammar.closeBrace }
-        }
-        specialTrie = TokenTrie(tokens.filter { !isPlain($0.bytes) })
-        let longest = tokenBytes.filter(isPlain).map(\.count).max() ?? 0
-        var upTo: [BitSet] = []
-        var noSpaceUpTo: [BitSet] = []
-        var all = BitSet(capacity: tokenBytes.count)
-        var noSpace = BitSet(capacity: tokenBytes.count)
+        specialTrie = TokenTrie(tokens.filter { !Self.isPlain($0.bytes) })
+        let longest = tokenBytes.filter(Self.isPlain).map(\.count).max() ?? 0
+        var closing: [BitSet] = []
+        var open: [BitSet] = []
+        var closingSoFar = BitSet(capacity: tokenBytes.count)
+        var openSoFar = BitSet(capacity: tokenBytes.count)
+        var space = BitSet(capacity: tokenBytes.count)
+        var alnum = BitSet(capacity: tokenBytes.count)
         for length in 0...longest {
-            for (id, bytes) in tokenBytes.enumerated() where bytes.count == length && isPlain(bytes) {
-                all.insert(id)
-                if bytes[0] != QuestGrammar.space { noSpace.insert(id) }
+            for (id, bytes) in tokenBytes.enumerated() where bytes.count == length && Self.isPlain(bytes) {
+                if let last = bytes.last, QuestGrammar.closesSentence(last) { closingSoFar.insert(id) } else { openSoFar.insert(id) }
+                if bytes[0] == QuestGrammar.space { space.insert(id) }
+                if QuestGrammar.isAlnum(bytes[0]) { alnum.insert(id) }
             }
-            upTo.append(all)
-            noSpaceUpTo.append(noSpace)
+            closing.append(closingSoFar)
+            open.append(openSoFar)
         }
-        plainUpTo = upTo
-        plainNoSpaceUpTo = noSpaceUpTo
+        closingUpTo = closing
+        openUpTo = open
+        spaceFirst = space
+        alnumFirst = alnum
+    }
+
+    /// A token of plain prose characters: printable ASCII, no brace, no end mark (those end a
+    /// sentence, which the grammar checks), not only spaces.
+    static func isPlain(_ bytes: [UInt8]) -> Bool {
+        !bytes.isEmpty && !bytes.allSatisfy { $0 == QuestGrammar.space } && bytes.allSatisfy {
+            (0x20...0x7E).contains($0) && $0 != QuestGrammar.openBrace && $0 != QuestGrammar.closeBrace && !QuestGrammar.isEndMark($0)
+        }
     }
 
     /// Builds the table from a tokenizer's `tokenBytes(id)`.
@@ -59,12 +72,17 @@ public struct TokenVocabulary: Sendable {
     public func allowedTokens(grammar: QuestGrammar, state: QuestGrammar.State) -> GrammarMask {
         var mask = GrammarMask(vocabularySize: count)
         guard !state.isComplete else { return mask }
-        if let prose = grammar.proseRoom(state) {
+        if let prose = grammar.proseView(state) {
             specialTrie.collect(grammar: grammar, state: state, into: &mask)
-            if prose.room > 0, !plainUpTo.isEmpty {
-                let table = prose.atStart ? plainNoSpaceUpTo : plainUpTo
-                mask.bits = mask.bits.union(table[min(prose.room, table.count - 1)])
+            guard !closingUpTo.isEmpty else { return mask }
+            var plain = closingUpTo[min(prose.closingRoom, closingUpTo.count - 1)]
+                .union(openUpTo[min(prose.openRoom, openUpTo.count - 1)])
+            switch prose.first {
+            case .any: break
+            case .notSpace: plain = plain.subtracting(spaceFirst)
+            case .notAlnum: plain = plain.subtracting(alnumFirst)
             }
+            mask.bits = mask.bits.union(plain)
         } else {
             fullTrie.collect(grammar: grammar, state: state, into: &mask)
         }

@@ -20,8 +20,14 @@ public struct QuestTruthChecker: Sendable {
     /// Names by their first (lower-cased) byte, longest first, so the longest name wins.
     private let namesByFirstByte: [UInt8: [Name]]
     private let places: [PointOfInterest]
+    /// The words a quest may use outside names (lower-cased), when known: a word outside it
+    /// is a broken one ("fastestune", "yeandelion").
+    private let dictionary: Set<String>?
 
-    public init(world: World) {
+    /// - Parameter dictionary: the words quests are written with (``dictionary(from:)``); nil
+    ///   skips the spelling check.
+    public init(world: World, dictionary: Set<String>? = nil) {
+        self.dictionary = dictionary
         var names: [Name] = []
         func add(_ name: String, _ kind: NameKind, _ id: String) {
             let lower = Array(name.lowercased().utf8)
@@ -221,6 +227,16 @@ public struct QuestTruthChecker: Sendable {
                 report.add(.fragment, "\(field): words glued together at \"\(String(decoding: b[max(0, i - 8)..<min(b.count, i + 8)], as: UTF8.self))\"")
             }
         }
+        if let dictionary {
+            var inName = [Bool](repeating: false, count: b.count)
+            for mention in text.mentions { for i in mention.start..<mention.end { inName[i] = true } }
+            for word in text.words where !inName[word.start] && word.text.contains(where: \.isLetter) {
+                let letters = word.text.split(whereSeparator: { !$0.isLetter })
+                for part in letters where !dictionary.contains(String(part)) {
+                    report.add(.fragment, "\(field): \"\(part)\" is not a word")
+                }
+            }
+        }
         guard field == "text" else { return }
         for sentence in text.sentences {
             guard let first = sentence.first(where: { b[$0] != 0x20 }) else { continue }
@@ -236,6 +252,24 @@ public struct QuestTruthChecker: Sendable {
         for bad in ["  ", " .", " ,", "..", ",.", ".,"] where s.contains(bad) {
             report.add(.fragment, "text: \"\(bad)\" in the text")
         }
+    }
+
+    /// The words of texts (lower-cased, split at anything but a letter), `{references}` left
+    /// out: what a quest checked against them may say.
+    public static func dictionary(from texts: some Sequence<String>) -> Set<String> {
+        var words = Set<String>()
+        for text in texts {
+            var inReference = false
+            var word = ""
+            for ch in text.lowercased() {
+                if ch == "{" { inReference = true }
+                if !inReference, ch.isLetter { word.append(ch); continue }
+                if !word.isEmpty { words.insert(word); word = "" }
+                if ch == "}" { inReference = false }
+            }
+            if !word.isEmpty { words.insert(word) }
+        }
+        return words
     }
 
     /// Every name of the world found in `bytes` (lower-cased), longest first, not overlapping.

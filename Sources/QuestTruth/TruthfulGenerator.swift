@@ -17,13 +17,16 @@ public struct TruthfulGenerator: QuestGenerator {
     public let fallback: (any QuestGenerator)?
     /// Writings by the primary after the first, before the fallback.
     public let retries: Int
+    /// The spelling the checker holds quests to (``QuestTruthChecker/dictionary(from:)``).
+    public let dictionary: Set<String>?
     /// Called for each refused quest (the server logs it).
     private let onRefusal: @Sendable (Refusal) -> Void
 
     public var preferredBatchSize: Int { primary.preferredBatchSize }
 
-    public init(primary: any QuestGenerator, fallback: (any QuestGenerator)?, retries: Int = 2,
+    public init(primary: any QuestGenerator, fallback: (any QuestGenerator)?, retries: Int = 2, dictionary: Set<String>? = nil,
                 onRefusal: @escaping @Sendable (Refusal) -> Void = { _ in }) {
+        self.dictionary = dictionary
         self.primary = primary
         self.fallback = fallback
         self.retries = max(0, retries)
@@ -36,12 +39,14 @@ public struct TruthfulGenerator: QuestGenerator {
 
     public func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] {
         guard let world = requests.first?.world else { return [] }
-        let checker = QuestTruthChecker(world: world)
+        let checker = QuestTruthChecker(world: world, dictionary: dictionary)
+        // The fallback writes from fixed templates of its own, outside the model's dictionary.
+        let fallbackChecker = QuestTruthChecker(world: world)
         var results = primary.generate(all: requests)
         guard results.count == requests.count else { return results }
         // Indices still owed a truthful quest, with the last report for each.
         var owed: [Int: QuestTruthReport] = [:]
-        func judge(_ index: Int, attempt: Int) {
+        func judge(_ index: Int, attempt: Int, by checker: QuestTruthChecker) {
             guard case .success(let spec) = results[index] else { owed[index] = nil; return }
             let report = checker.check(spec, scope: requests[index].scope)
             if report.isTruthful {
@@ -51,7 +56,7 @@ public struct TruthfulGenerator: QuestGenerator {
                 onRefusal(Refusal(request: requests[index], report: report, attempt: attempt))
             }
         }
-        for index in requests.indices { judge(index, attempt: 1) }
+        for index in requests.indices { judge(index, attempt: 1, by: checker) }
         var attempt = 1
         while !owed.isEmpty, attempt <= retries {
             attempt += 1
@@ -65,7 +70,7 @@ public struct TruthfulGenerator: QuestGenerator {
             guard written.count == again.count else { break }
             for (index, result) in zip(indices, written) {
                 results[index] = result
-                judge(index, attempt: attempt)
+                judge(index, attempt: attempt, by: checker)
             }
         }
         for (index, report) in owed.sorted(by: { $0.key < $1.key }) {
@@ -74,7 +79,7 @@ public struct TruthfulGenerator: QuestGenerator {
                 continue
             }
             results[index] = Result { try fallback.generate(requests[index]) }
-            judge(index, attempt: attempt + 1)
+            judge(index, attempt: attempt + 1, by: fallbackChecker)
             if let still = owed[index] { results[index] = .failure(QuestTruthError(report: still)) }
         }
         return results

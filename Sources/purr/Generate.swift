@@ -109,11 +109,16 @@ struct Generate: ParsableCommand {
         }
         let bodies = valid.map(\.document.body)
         var corpusBodies = Set<String>()
+        var corpusProse: [String] = []
         if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
             for sample in train + heldOut {
                 for line in sample.split(separator: "\n") where line.hasPrefix("text ") { corpusBodies.insert(String(line.dropFirst(5))) }
+                for line in sample.split(separator: "\n") where line.hasPrefix("text ") || line.hasPrefix("title ") {
+                    corpusProse.append(String(line.dropFirst(5)))
+                }
             }
         }
+        let dictionary = corpusProse.isEmpty ? nil : QuestTruthChecker.dictionary(from: corpusProse)
         let novel = bodies.filter { !corpusBodies.contains($0) }.count
         let tokens = valid.reduce(0) { $0 + $1.sampledTokens }
         let attempts = valid.reduce(0) { $0 + $1.attempts }
@@ -122,7 +127,7 @@ struct Generate: ParsableCommand {
         print(String(format: "attempts per valid quest: %.3f", Double(attempts) / Double(max(1, valid.count))))
         print(String(format: "distinct-2 of descriptions: %.4f", TextStatistics.distinct2(valid.map(\.spec.description))))
         print(String(format: "descriptions not found verbatim in the corpus: %d (%.1f %%)", novel, 100 * Double(novel) / Double(max(1, valid.count))))
-        printTruth(valid, requests: requests, results: results, scope: scope, world: world)
+        printTruth(valid, requests: requests, results: results, scope: scope, world: world, dictionary: dictionary)
         print(String(format: "time: %.1f s, %.0f sampled tokens/s, %.1f ms per quest (%d streams)", seconds, Double(tokens) / seconds,
                      1000 * seconds / Double(n), streams))
         for f in failures.prefix(5) { print("failed: \(f)") }
@@ -149,8 +154,8 @@ struct Generate: ParsableCommand {
 
     /// What the truth checker finds, by difficulty, and the variety figures of docs/model.md.
     func printTruth(_ valid: [QuestModelOutput], requests: [QuestRequestContext], results: [Result<QuestModelOutput, QuestModelError>],
-                    scope: QuestScope, world: World) {
-        let checker = QuestTruthChecker(world: world)
+                    scope: QuestScope, world: World, dictionary: Set<String>?) {
+        let checker = QuestTruthChecker(world: world, dictionary: dictionary)
         var byDifficulty: [Int: (total: Int, truthful: Int)] = [:]
         var byCode: [QuestTruthReport.Code: Int] = [:]
         var repeated = 0, fragments = 0
@@ -174,7 +179,8 @@ struct Generate: ParsableCommand {
             print(String(format: "  d%d: %d of %d (%.1f %%)", d, row.truthful, row.total, 100 * Double(row.truthful) / Double(max(1, row.total))))
         }
         let codes = QuestTruthReport.Code.allCases.compactMap { code in byCode[code].map { "\(code.rawValue) \($0)" } }
-        print("quests with each kind of violation: \(codes.isEmpty ? "none" : codes.joined(separator: ", "))")
+        print("quests with each kind of violation: \(codes.isEmpty ? "none" : codes.joined(separator: ", "))"
+              + (dictionary == nil ? " (no corpus: words not checked)" : ""))
         print(String(format: "quests with a repeated sentence: %d (%.1f %%); with a broken fragment: %d (%.1f %%)",
                      repeated, 100 * Double(repeated) / Double(n), fragments, 100 * Double(fragments) / Double(n)))
         let titles = Set(valid.map(\.spec.title)).count

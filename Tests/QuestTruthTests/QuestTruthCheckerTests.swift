@@ -103,6 +103,19 @@ import World
         #expect(f.codes(alone).isEmpty)
     }
 
+    @Test("With a dictionary, a word no quest has used is a broken fragment; names are not words")
+    func spelling() throws {
+        let f = try Fixture()
+        let words = QuestTruthChecker.dictionary(from: ["Old Tom needs a hand. First, go to {x}, but only at dusk (17:00-21:00 game time).",
+                                                        "Then gather three pieces of {y} from separate places. Finally, visit {z} while it rains or storms.",
+                                                        "Be quick about it. The fastest cats win.", "A Test of {y}"])
+        let checker = QuestTruthChecker(world: f.world, dictionary: words)
+        #expect(checker.check(f.spec(f.truthful), scope: .personal).isTruthful)
+        let broken = checker.check(f.spec(f.truthful.replacingOccurrences(of: "Be quick", with: "Be fastestune")), scope: .personal)
+        #expect(Set(broken.violations.map(\.code)) == [.fragment])
+        #expect(broken.description.contains("fastestune"))
+    }
+
     @Test("Repetition and fragments: a sentence twice, a glued name, a sentence cut or started in the middle")
     func fragments() throws {
         let f = try Fixture()

@@ -93,7 +93,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var topP: Float = 0.95
         /// A model quest whose text the truth checker refuses is written again this many times
         /// (other seeds) before the rule-based generator writes it.
-        public var truthRetries = 2
+        public var truthRetries = 1
     }
 
     /// The transparency log (docs/contracts.md).

@@ -231,7 +231,7 @@ public final class ServerApp: Sendable {
                 logger.info("quest model loaded", metadata: ["path": "\(path)", "shape": "\(runtime.session.config)"])
                 // Never hand out a quest whose text says something else than its contract.
                 return TruthfulGenerator(primary: QuestModelService(runtime), fallback: GrammarQuestGenerator(),
-                                         retries: m.truthRetries) { refusal in
+                                         retries: m.truthRetries, dictionary: corpusDictionary(config)) { refusal in
                     logger.notice("quest text refused", metadata: [
                         "attempt": "\(refusal.attempt)", "region": "\(refusal.request.region ?? "any")",
                         "scope": "\(refusal.request.scope.rawValue)", "why": "\(refusal.report)"])
@@ -242,6 +242,16 @@ public final class ServerApp: Sendable {
         default:
             throw StartupError(message: "model.generator must be \"model\" or \"grammar\", not \"\(m.generator)\"")
         }
+    }
+
+    /// The words of the quest corpus beside the world (`quests/` under `world.root`), which
+    /// the truth checker holds model quests to; nil when the corpus is not deployed.
+    static func corpusDictionary(_ config: ServerConfig) -> Set<String>? {
+        let directory = URL(fileURLWithPath: config.world.root).appendingPathComponent("quests")
+        guard let (train, heldOut) = try? QuestCorpus.load(directory: directory) else { return nil }
+        return QuestTruthChecker.dictionary(from: (train + heldOut).flatMap { sample in
+            sample.split(separator: "\n").filter { $0.hasPrefix("title ") || $0.hasPrefix("text ") }.map { String($0.dropFirst(5)) }
+        })
     }
 
     static func loadWorld(_ config: ServerConfig) throws -> World {

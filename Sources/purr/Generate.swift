@@ -50,6 +50,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print summary figures (valid share, distinct-2, novelty, speed) instead of every quest.")
     var stats = false
 
+    @Flag(help: "With --stats: -n quests for every region × difficulty (1-5), for the variety figures per region and cell.")
+    var grid = false
+
     @Flag(help: "Write NFT names and lore (drops 1…n placed as the server places them) instead of quests.")
     var nft = false
 
@@ -73,9 +76,16 @@ struct Generate: ParsableCommand {
             return
         }
         let now = QuestCorpus.referenceDate
-        let requests = (0..<n).map { i in
-            QuestRequestContext(world: world, scope: scope, region: region, difficulty: difficulty, requesterPosition: nil,
-                                seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15, now: now)
+        var cells: [(region: String?, difficulty: Int?)] = [(region, difficulty)]
+        if grid {
+            let regions = world.regions.map(\.id).filter { !world.pointsOfInterest(inRegion: $0).isEmpty }
+            cells = regions.flatMap { r in (1...5).map { (Optional(r), Optional($0)) } }
+        }
+        let requests = cells.enumerated().flatMap { c, cell in
+            (0..<n).map { i in
+                QuestRequestContext(world: world, scope: scope, region: cell.region, difficulty: cell.difficulty, requesterPosition: nil,
+                                    seed: seed &+ UInt64(c * n + i) &* 0x9E37_79B9_7F4A_7C15, now: now)
+            }
         }
         let start = Date()
         let results = runtime.generate(requests)
@@ -122,14 +132,14 @@ struct Generate: ParsableCommand {
         let novel = bodies.filter { !corpusBodies.contains($0) }.count
         let tokens = valid.reduce(0) { $0 + $1.sampledTokens }
         let attempts = valid.reduce(0) { $0 + $1.attempts }
-        print("quests requested: \(n)")
-        print(String(format: "valid and solvable: %d (%.1f %%)", valid.count, 100 * Double(valid.count) / Double(n)))
+        print("quests requested: \(requests.count)")
+        print(String(format: "valid and solvable: %d (%.1f %%)", valid.count, 100 * Double(valid.count) / Double(requests.count)))
         print(String(format: "attempts per valid quest: %.3f", Double(attempts) / Double(max(1, valid.count))))
         print(String(format: "distinct-2 of descriptions: %.4f", TextStatistics.distinct2(valid.map(\.spec.description))))
         print(String(format: "descriptions not found verbatim in the corpus: %d (%.1f %%)", novel, 100 * Double(novel) / Double(max(1, valid.count))))
         printTruth(valid, requests: requests, results: results, scope: scope, world: world, dictionary: dictionary)
         print(String(format: "time: %.1f s, %.0f sampled tokens/s, %.1f ms per quest (%d streams)", seconds, Double(tokens) / seconds,
-                     1000 * seconds / Double(n), streams))
+                     1000 * seconds / Double(requests.count), streams))
         for f in failures.prefix(5) { print("failed: \(f)") }
         // Latency of one quest: asked alone, and as one of 8 asked at the same moment.
         let probes = min(n, 64)
@@ -185,6 +195,15 @@ struct Generate: ParsableCommand {
                      repeated, 100 * Double(repeated) / Double(n), fragments, 100 * Double(fragments) / Double(n)))
         let titles = Set(valid.map(\.spec.title)).count
         print(String(format: "distinct titles: %d of %d (%.1f %%)", titles, valid.count, 100 * Double(titles) / Double(n)))
+        // Per region: how many of its quests have a title no other quest of the region has.
+        let byRegion = Dictionary(grouping: valid, by: \.spec.region).filter { $0.value.count >= 2 }
+        if byRegion.count > 1 {
+            let shares = byRegion.mapValues { quests in Double(Set(quests.map(\.spec.title)).count) / Double(quests.count) }
+            let worst = shares.min { $0.value < $1.value }
+            print(String(format: "distinct titles per region: %.1f %% on average, lowest %.1f %%",
+                         100 * shares.values.reduce(0, +) / Double(shares.count), 100 * (worst?.value ?? 0))
+                  + " (\(worst?.key ?? ""), \(byRegion[worst?.key ?? ""]?.count ?? 0) quests)")
+        }
         // Objective sets per request cell (region, difficulty): how often the same ask gives the same errand.
         var cells: [String: [String]] = [:]
         for (request, result) in zip(requests, results) {

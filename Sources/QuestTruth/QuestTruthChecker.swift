@@ -315,6 +315,9 @@ public struct QuestTruthReport: Sendable, CustomStringConvertible {
         case repeatedSentence
         /// Words glued together, a sentence cut off or started in the middle.
         case fragment
+        /// A title handed out in the region a short while ago (``TruthfulGenerator``'s
+        /// memory; the checker itself sees one quest at a time and never says it).
+        case repeatedTitle
     }
 
     public struct Violation: Sendable, Hashable {
@@ -328,6 +331,8 @@ public struct QuestTruthReport: Sendable, CustomStringConvertible {
     public var isTruthful: Bool { violations.isEmpty }
 
     public func count(_ code: Code) -> Int { violations.filter { $0.code == code }.count }
+
+    public init() {}
 
     mutating func add(_ code: Code, _ detail: String) { violations.append(Violation(code: code, detail: detail)) }
 

@@ -1,4 +1,27 @@
 import Quests
+import Synchronization
+
+/// The titles handed out lately, per region: a player should not meet the same title again
+/// within a dozen quests.
+public final class TitleMemory: Sendable {
+    private let titles = Mutex<[String: [String]]>([:])
+    public let window: Int
+
+    public init(window: Int = 12) { self.window = max(1, window) }
+
+    public func contains(_ title: String, region: String) -> Bool {
+        titles.withLock { $0[region]?.contains(title) ?? false }
+    }
+
+    public func record(_ title: String, region: String) {
+        titles.withLock { all in
+            var recent = all[region] ?? []
+            recent.append(title)
+            if recent.count > window { recent.removeFirst(recent.count - window) }
+            all[region] = recent
+        }
+    }
+}
 
 /// A generator whose every quest passes ``QuestTruthChecker``: what the primary writes is
 /// checked; an untruthful quest is written again with other seeds (in one batch with the
@@ -19,14 +42,17 @@ public struct TruthfulGenerator: QuestGenerator {
     public let retries: Int
     /// The spelling the checker holds quests to (``QuestTruthChecker/dictionary(from:)``).
     public let dictionary: Set<String>?
+    /// Titles handed out lately; the primary's quest with one of them is written again.
+    public let recentTitles: TitleMemory?
     /// Called for each refused quest (the server logs it).
     private let onRefusal: @Sendable (Refusal) -> Void
 
     public var preferredBatchSize: Int { primary.preferredBatchSize }
 
     public init(primary: any QuestGenerator, fallback: (any QuestGenerator)?, retries: Int = 2, dictionary: Set<String>? = nil,
-                onRefusal: @escaping @Sendable (Refusal) -> Void = { _ in }) {
+                recentTitles: TitleMemory? = nil, onRefusal: @escaping @Sendable (Refusal) -> Void = { _ in }) {
         self.dictionary = dictionary
+        self.recentTitles = recentTitles
         self.primary = primary
         self.fallback = fallback
         self.retries = max(0, retries)
@@ -46,11 +72,15 @@ public struct TruthfulGenerator: QuestGenerator {
         guard results.count == requests.count else { return results }
         // Indices still owed a truthful quest, with the last report for each.
         var owed: [Int: QuestTruthReport] = [:]
-        func judge(_ index: Int, attempt: Int, by checker: QuestTruthChecker) {
+        func judge(_ index: Int, attempt: Int, by checker: QuestTruthChecker, fresh: Bool = true) {
             guard case .success(let spec) = results[index] else { owed[index] = nil; return }
-            let report = checker.check(spec, scope: requests[index].scope)
+            var report = checker.check(spec, scope: requests[index].scope)
+            if fresh, report.isTruthful, let memory = recentTitles, memory.contains(spec.title, region: spec.region) {
+                report.add(.repeatedTitle, "\"\(spec.title)\" was handed out in \(spec.region) lately")
+            }
             if report.isTruthful {
                 owed[index] = nil
+                recentTitles?.record(spec.title, region: spec.region)
             } else {
                 owed[index] = report
                 onRefusal(Refusal(request: requests[index], report: report, attempt: attempt))
@@ -79,7 +109,7 @@ public struct TruthfulGenerator: QuestGenerator {
                 continue
             }
             results[index] = Result { try fallback.generate(requests[index]) }
-            judge(index, attempt: attempt + 1, by: fallbackChecker)
+            judge(index, attempt: attempt + 1, by: fallbackChecker, fresh: false)
             if let still = owed[index] { results[index] = .failure(QuestTruthError(report: still)) }
         }
         return results

@@ -5,6 +5,7 @@ import NeuralCore
 import QuestModel
 import QuestTruth
 import Quests
+import Synchronization
 import World
 
 /// `purr generate`: quests from the trained model, printed; with `--stats`, the figures of docs/model.md.
@@ -53,6 +54,12 @@ struct Generate: ParsableCommand {
     @Flag(help: "With --stats: -n quests for every region × difficulty (1-5), for the variety figures per region and cell.")
     var grid = false
 
+    @Flag(help: "With --stats: write through the server's truth gate (rewrite, then the rule-based generator) and report what players would get.")
+    var gate = false
+
+    @Option(help: "With --gate: rewrites of a refused quest before the rule-based generator (the server's model.truthRetries).")
+    var truthRetries = 1
+
     @Flag(help: "Write NFT names and lore (drops 1…n placed as the server places them) instead of quests.")
     var nft = false
 
@@ -86,6 +93,10 @@ struct Generate: ParsableCommand {
                 QuestRequestContext(world: world, scope: scope, region: cell.region, difficulty: cell.difficulty, requesterPosition: nil,
                                     seed: seed &+ UInt64(c * n + i) &* 0x9E37_79B9_7F4A_7C15, now: now)
             }
+        }
+        if gate {
+            try throughGate(runtime, requests: requests, scope: scope, world: world)
+            return
         }
         let start = Date()
         let results = runtime.generate(requests)
@@ -218,6 +229,71 @@ struct Generate: ParsableCommand {
                          100 * ratios.reduce(0, +) / Double(ratios.count), sized.count, sized.reduce(0) { $0 + $1.count }))
         }
         for e in examples { print("untruthful: \(e.prefix(300))") }
+    }
+
+    /// The quests the server would hand out: the model's through `TruthfulGenerator`, 8 at a
+    /// time as the generation queue batches them, with the corpus's words and a title memory.
+    func throughGate(_ runtime: sending QuestModelRuntime, requests: [QuestRequestContext], scope: QuestScope, world: World) throws {
+        final class Counting: QuestGenerator, @unchecked Sendable {
+            let base = GrammarQuestGenerator()
+            var count = 0  // one thread: the loop below
+            var byDifficulty: [Int: Int] = [:]
+            var preferredBatchSize: Int { 1 }
+            func generate(_ request: QuestRequestContext) throws -> QuestSpec {
+                let spec = try base.generate(request)
+                count += 1
+                byDifficulty[spec.difficulty, default: 0] += 1
+                return spec
+            }
+            func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] { requests.map { r in Result { try generate(r) } } }
+        }
+        var prose: [String] = []
+        if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
+            for sample in train + heldOut {
+                for line in sample.split(separator: "\n") where line.hasPrefix("text ") || line.hasPrefix("title ") { prose.append(String(line.dropFirst(5))) }
+            }
+        }
+        let dictionary = prose.isEmpty ? nil : QuestTruthChecker.dictionary(from: prose)
+        let fallback = Counting()
+        let refusals = Mutex(0)
+        let service = QuestModelService(runtime)
+        let gate = TruthfulGenerator(primary: service, fallback: fallback, retries: truthRetries, dictionary: dictionary,
+                                     recentTitles: TitleMemory()) { _ in refusals.withLock { $0 += 1 } }
+        let start = Date()
+        var specs: [QuestSpec] = []
+        var failures = 0
+        var index = 0
+        while index < requests.count {
+            let batch = Array(requests[index..<min(requests.count, index + 8)])
+            for result in gate.generate(all: batch) {
+                if case .success(let spec) = result { specs.append(spec) } else { failures += 1 }
+            }
+            index += batch.count
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let checker = QuestTruthChecker(world: world)
+        let truthful = specs.filter { checker.check($0, scope: scope).isTruthful }.count
+        let n = Double(max(1, specs.count))
+        print("quests requested: \(requests.count), handed out: \(specs.count), failed: \(failures)")
+        print(String(format: "truthful: %d of %d (%.1f %%)", truthful, specs.count, 100 * Double(truthful) / n))
+        print(String(format: "written by the model: %d (%.1f %%); by the rule-based generator: %d (%.1f %%); refusals: %d",
+                     specs.count - fallback.count, 100 * Double(specs.count - fallback.count) / n, fallback.count,
+                     100 * Double(fallback.count) / n, refusals.withLock { $0 }))
+        for d in 1...5 {
+            let mine = specs.filter { $0.difficulty == d }
+            guard !mine.isEmpty else { continue }
+            let model = mine.count - fallback.byDifficulty[d, default: 0]
+            print(String(format: "  d%d: %d quests, %.1f %% written by the model", d, mine.count, 100 * Double(model) / Double(mine.count)))
+        }
+        let titles = Set(specs.map(\.title)).count
+        print(String(format: "distinct titles: %d of %d (%.1f %%)", titles, specs.count, 100 * Double(titles) / n))
+        let byRegion = Dictionary(grouping: specs, by: \.region).filter { $0.value.count >= 2 }
+        if !byRegion.isEmpty {
+            let shares = byRegion.mapValues { quests in Double(Set(quests.map(\.title)).count) / Double(quests.count) }
+            print(String(format: "distinct titles per region: %.1f %% on average, lowest %.1f %%",
+                         100 * shares.values.reduce(0, +) / Double(shares.count), 100 * (shares.values.min() ?? 0)))
+        }
+        print(String(format: "time: %.1f s, %.1f ms per quest handed out (batches of 8)", seconds, 1000 * seconds / n))
     }
 
     func pct(_ v: [Double], _ p: Double) -> Double {

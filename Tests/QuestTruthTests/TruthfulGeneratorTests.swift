@@ -72,6 +72,42 @@ struct Failing: QuestGenerator, Error {
         #expect(liar.calls.withLock { $0 } == 3 * 3)
     }
 
+    @Test("A title handed out in the region a dozen quests ago or less is written again; the fallback's is taken as it is")
+    func repeatedTitles() throws {
+        struct SameTitle: QuestGenerator {
+            var preferredBatchSize: Int { 8 }
+            func generate(_ request: QuestRequestContext) throws -> QuestSpec {
+                var spec = try GrammarQuestGenerator().generate(request)
+                spec.title = "The Same Old Errand"
+                return spec
+            }
+            func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] { requests.map { r in Result { try generate(r) } } }
+        }
+        guard let world = shared?.world, let region = world.regions.first(where: { !world.pointsOfInterest(inRegion: $0.id).isEmpty }) else {
+            throw MissingWorld()
+        }
+        let asked = (0..<3).map { QuestRequestContext(world: world, scope: .personal, region: region.id, difficulty: 1, seed: UInt64(7 + $0),
+                                                      now: Date(timeIntervalSince1970: 1_738_000_000)) }
+        let memory = TitleMemory(window: 12)
+        let reasons = Mutex<[QuestTruthReport.Code]>([])
+        let gate = TruthfulGenerator(primary: SameTitle(), fallback: GrammarQuestGenerator(), retries: 1, recentTitles: memory) { refusal in
+            reasons.withLock { $0 += refusal.report.violations.map(\.code) }
+        }
+        let first = try gate.generate(asked[0])
+        #expect(first.title == "The Same Old Errand")
+        #expect(memory.contains("The Same Old Errand", region: region.id))
+        let second = try gate.generate(asked[1])
+        #expect(second.title != "The Same Old Errand")
+        #expect(second == (try GrammarQuestGenerator().generate(asked[1])))
+        #expect(reasons.withLock { $0 } == [.repeatedTitle, .repeatedTitle])
+        // Another region's memory is its own; an old title comes back once the window has moved on.
+        let small = TitleMemory(window: 2)
+        small.record("A", region: "r")
+        small.record("B", region: "r")
+        small.record("C", region: "r")
+        #expect(!small.contains("A", region: "r") && small.contains("B", region: "r") && !small.contains("B", region: "s"))
+    }
+
     @Test("Without a fallback an untruthful quest is an error, never handed out; the primary's own errors pass through")
     func noFallback() throws {
         let asked = try requests(2)

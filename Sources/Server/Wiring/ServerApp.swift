@@ -231,7 +231,8 @@ public final class ServerApp: Sendable {
                 logger.info("quest model loaded", metadata: ["path": "\(path)", "shape": "\(runtime.session.config)"])
                 // Never hand out a quest whose text says something else than its contract.
                 return TruthfulGenerator(primary: QuestModelService(runtime), fallback: GrammarQuestGenerator(),
-                                         retries: m.truthRetries, dictionary: corpusDictionary(config)) { refusal in
+                                         retries: m.truthRetries, dictionary: corpusDictionary(config),
+                                         recentTitles: TitleMemory()) { refusal in
                     logger.notice("quest text refused", metadata: [
                         "attempt": "\(refusal.attempt)", "region": "\(refusal.request.region ?? "any")",
                         "scope": "\(refusal.request.scope.rawValue)", "why": "\(refusal.report)"])

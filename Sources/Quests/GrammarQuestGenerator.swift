@@ -98,7 +98,7 @@ public struct GrammarQuestGenerator: QuestGenerator {
         }
         let steps = expand(strategy.steps, to: rng.nextInt(in: profile.objectives), &rng)
 
-        var builder = Builder(world: world, region: region, profile: profile, origin: origin, rng: rng)
+        var builder = Builder(world: world, region: region, profile: profile, origin: origin, rng: rng, now: request.now)
         builder.npc = Self.pick(QuestGrammar.npcs, &builder.rng) ?? "Old Marmalade"
         builder.chooseGiver()
         for step in steps {
@@ -161,6 +161,8 @@ private struct Builder {
     let region: Region
     let profile: DifficultyProfile
     var rng: SplitMix64
+    /// When the quest starts: conditions lean towards the weather and hours of the live world.
+    let now: Date
     var here: Point
     var npc = ""
     var giver: PointOfInterest?
@@ -173,12 +175,13 @@ private struct Builder {
     var firstItem: Item?
     var lastItem: Item?
 
-    init(world: World, region: Region, profile: DifficultyProfile, origin: Point, rng: SplitMix64) {
+    init(world: World, region: Region, profile: DifficultyProfile, origin: Point, rng: SplitMix64, now: Date) {
         self.world = world
         self.region = region
         self.profile = profile
         self.here = origin
         self.rng = rng
+        self.now = now
     }
 
     mutating func chooseGiver() {
@@ -273,7 +276,7 @@ private struct Builder {
         var conditions = ObjectiveConditions.none
         var conditionText = ""
         // Rare finds at higher difficulty only show themselves at certain hours.
-        if profile.weatherChance > 0, rng.nextUnit() < 0.3, let window = GrammarQuestGenerator.pick(QuestGrammar.timeWindows, &rng) {
+        if profile.weatherChance > 0, rng.nextUnit() < 0.3, let window = pickWindow() {
             conditions.gameTimeWindow = window.0
             conditionText = " — it only shows itself \(window.1) (\(Self.hours(window.0)) game time)"
         }
@@ -316,18 +319,34 @@ private struct Builder {
         var parts: [String] = []
         if rng.nextUnit() < profile.weatherChance {
             let likely = QuestGrammar.weatherSets.filter { set in set.0.map { $0.probability(on: terrain) }.reduce(0, +) >= 0.25 }
-            if let choice = GrammarQuestGenerator.pick(likely, &rng) {
+            // Most often a weather that holds there now, so the quest can be done without waiting.
+            let current = world.weather(at: point, date: now)
+            let holding = likely.filter { set in current.map { set.0.contains($0) } ?? false }
+            let pool = !holding.isEmpty && rng.nextUnit() < 0.7 ? holding : likely
+            if let choice = GrammarQuestGenerator.pick(pool, &rng) {
                 conditions.weather = choice.0
                 parts.append("while there is \(choice.1) over \((world.region(at: point) ?? region).name)")
             }
         }
         if conditions.weather == nil || rng.nextUnit() < profile.extraConditionChance - 0.5 {
-            if let window = GrammarQuestGenerator.pick(QuestGrammar.timeWindows, &rng) {
+            if let window = pickWindow() {
                 conditions.gameTimeWindow = window.0
                 parts.append("\(window.1) (\(Self.hours(window.0)) game time)")
             }
         }
         return (conditions, parts.isEmpty ? "" : " — but only " + parts.joined(separator: " and "))
+    }
+
+    /// An hour window, most often one open now or opening within six game hours.
+    mutating func pickWindow() -> (GameTimeWindow, String)? {
+        let hour = world.clock.gameTime(at: now).hour
+        let soon = QuestGrammar.timeWindows.filter { window in
+            let w = window.0
+            let open = (hour - w.fromHour + 24) % 24 < w.hours
+            return open || (w.fromHour - hour + 24) % 24 <= 6
+        }
+        let pool = !soon.isEmpty && rng.nextUnit() < 0.7 ? soon : QuestGrammar.timeWindows
+        return GrammarQuestGenerator.pick(pool, &rng)
     }
 
     /// At higher difficulty, one more plain visit becomes conditional.

@@ -23,6 +23,33 @@ import World
         #expect(motivations.count == Motivation.allCases.count)
     }
 
+    @Test("Conditions lean towards the live world: the weather there now, hours open now or soon")
+    func conditionsFollowTheLiveWorld() throws {
+        let world = try shippedWorld()
+        let generator = GrammarQuestGenerator()
+        var weather = (holding: 0, all: 0), hours = (soon: 0, all: 0)
+        for (i, start) in [1_738_000_000.0, 1_738_050_000, 1_738_123_000].enumerated() {
+            let now = Date(timeIntervalSince1970: start)
+            let hour = world.clock.gameTime(at: now).hour
+            for seed in 0..<300 {
+                let request = QuestRequestContext(world: world, scope: .personal, difficulty: 5, seed: UInt64(i * 1_000 + seed), now: now)
+                for objective in try generator.generate(request).objectives {
+                    if case .reach(let reach) = objective, let kinds = reach.conditions.weather {
+                        weather.all += 1
+                        if let current = world.weather(at: reach.target.centre, date: now), kinds.contains(current) { weather.holding += 1 }
+                    }
+                    if let w = objective.conditions.gameTimeWindow {
+                        hours.all += 1
+                        if (hour - w.fromHour + 24) % 24 < w.hours || (w.fromHour - hour + 24) % 24 <= 6 { hours.soon += 1 }
+                    }
+                }
+            }
+        }
+        // Chosen blindly, about a third of the weather sets hold and half the windows are near.
+        #expect(weather.all > 100 && Double(weather.holding) / Double(weather.all) > 0.7, "\(weather)")
+        #expect(hours.all > 100 && Double(hours.soon) / Double(hours.all) > 0.75, "\(hours)")
+    }
+
     @Test func walkingTheRouteAtMaxSpeedFinishesBeforeTheDeadline() throws {
         let world = try shippedWorld()
         let generator = GrammarQuestGenerator()

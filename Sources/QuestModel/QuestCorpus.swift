@@ -138,6 +138,18 @@ public enum QuestCorpus {
         return spec
     }
 
+    /// The title and text lines of the quest samples, without their keywords: the words the
+    /// quests are written with (the truth checker's dictionary).
+    public static func prose(of samples: [String]) -> [String] {
+        samples.filter { !isNFTSample($0) }.flatMap { sample in
+            sample.split(separator: "\n").compactMap { line -> String? in
+                if line.hasPrefix("title ") { return String(line.dropFirst(6)) }
+                if line.hasPrefix("text ") { return String(line.dropFirst(5)) }
+                return nil
+            }
+        }
+    }
+
     /// The text of a corpus file: samples separated by one blank line, ending in a newline.
     public static func fileText(_ samples: [String]) -> String {
         samples.isEmpty ? "" : samples.joined(separator: "\n\n") + "\n"

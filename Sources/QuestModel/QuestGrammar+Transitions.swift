@@ -457,12 +457,6 @@ extension QuestGrammar {
         sentence.reduce(hashOffset) { hash($0, $1) }
     }
 
-    /// Characters the current field may still hold: what references and plain words may use.
-    @inline(__always)
-    func room(_ state: State) -> Int32 {
-        rawRoom(state)
-    }
-
     private func advanceProse(_ state: inout State, _ byte: UInt8) -> Bool {
         switch byte {
         case Self.newline:
@@ -495,7 +489,7 @@ extension QuestGrammar {
             if byte == Self.space, state.rendered == 0 { return false }
             if Self.isAlnum(byte), state.lastByte == Self.closeBrace { return false }
             guard state.field == .text else {
-                guard room(state) >= 1 else { return false }
+                guard rawRoom(state) >= 1 else { return false }
                 state.rendered += 1
                 state.lastByte = byte
                 return true

@@ -228,8 +228,6 @@ public struct QuestTruthChecker: Sendable {
             }
         }
         if let dictionary {
-            var inName = [Bool](repeating: false, count: b.count)
-            for mention in text.mentions { for i in mention.start..<mention.end { inName[i] = true } }
             for word in text.words where !inName[word.start] && word.text.contains(where: \.isLetter) {
                 let letters = word.text.split(whereSeparator: { !$0.isLetter })
                 for part in letters where !dictionary.contains(String(part)) {

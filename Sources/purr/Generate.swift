@@ -134,10 +134,8 @@ struct Generate: ParsableCommand {
         if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
             for sample in train + heldOut {
                 for line in sample.split(separator: "\n") where line.hasPrefix("text ") { corpusBodies.insert(String(line.dropFirst(5))) }
-                for line in sample.split(separator: "\n") where line.hasPrefix("text ") || line.hasPrefix("title ") {
-                    corpusProse.append(String(line.dropFirst(5)))
-                }
             }
+            corpusProse = QuestCorpus.prose(of: train + heldOut)
         }
         let dictionary = corpusProse.isEmpty ? nil : QuestTruthChecker.dictionary(from: corpusProse)
         let novel = bodies.filter { !corpusBodies.contains($0) }.count
@@ -249,9 +247,7 @@ struct Generate: ParsableCommand {
         }
         var prose: [String] = []
         if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
-            for sample in train + heldOut {
-                for line in sample.split(separator: "\n") where line.hasPrefix("text ") || line.hasPrefix("title ") { prose.append(String(line.dropFirst(5))) }
-            }
+            prose = QuestCorpus.prose(of: train + heldOut)
         }
         let dictionary = prose.isEmpty ? nil : QuestTruthChecker.dictionary(from: prose)
         let fallback = Counting()

@@ -250,9 +250,7 @@ public final class ServerApp: Sendable {
     static func corpusDictionary(_ config: ServerConfig) -> Set<String>? {
         let directory = URL(fileURLWithPath: config.world.root).appendingPathComponent("quests")
         guard let (train, heldOut) = try? QuestCorpus.load(directory: directory) else { return nil }
-        return QuestTruthChecker.dictionary(from: (train + heldOut).flatMap { sample in
-            sample.split(separator: "\n").filter { $0.hasPrefix("title ") || $0.hasPrefix("text ") }.map { String($0.dropFirst(5)) }
-        })
+        return QuestTruthChecker.dictionary(from: QuestCorpus.prose(of: train + heldOut))
     }
 
     static func loadWorld(_ config: ServerConfig) throws -> World {
@@ -316,7 +314,6 @@ public final class ServerApp: Sendable {
     public func runUntilSignalled(_ watcher: SignalWatcher = SignalWatcher()) async {
         let sig = await watcher.next()
         logger.info("received signal \(sig)")
-        watcher.cancel()
         await shutdown()
     }
 }
@@ -360,9 +357,6 @@ public final class SignalWatcher: Sendable {
         for await sig in signals { return sig }
         return SIGTERM
     }
-
-    /// Later signals are still caught (and ignored): the shutdown is already under way.
-    public func cancel() {}
 }
 
 /// The pipe's write end, read by the signal handler (which can capture nothing). Written once,

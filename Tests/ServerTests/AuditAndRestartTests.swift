@@ -161,6 +161,19 @@ import World
         }
     }
 
+    @Test("An interval of zero, below zero or not a number is refused with its path", arguments: [
+        (#"{"storage":{"healthProbeSeconds":0}}"#, "storage.healthProbeSeconds"),
+        (#"{"storage":{"healthRetrySeconds":-1}}"#, "storage.healthRetrySeconds"),
+        (#"{"network":{"drainTimeoutSeconds":0}}"#, "network.drainTimeoutSeconds"),
+    ])
+    func badInterval(json: String, key: String) throws {
+        let path = try write(json)
+        #expect { try ServerConfig.load(file: path) } throws: { e in
+            (e as? ConfigError)?.path == key
+        }
+        #expect(try ServerConfig.load(file: try write(#"{"storage":{"healthRetrySeconds":0.25}}"#)).storage.healthRetrySeconds == 0.25)
+    }
+
     @Test("World overrides that break the map's rules stop start-up with a clear error")
     func badOverride() throws {
         var config = ServerConfig()

@@ -26,7 +26,8 @@ import Testing
 
     @Test("GET /healthz answers 503 with the reason while the database cannot write and while draining, 200 when healthy")
     func healthzUnhealthy() async throws {
-        try await withIntegrationServer { server in
+        // No probe during the test: its commit would clear the simulated failure before the GET.
+        try await withIntegrationServer({ $0.storage.healthProbeSeconds = 600; $0.storage.healthRetrySeconds = 600 }) { server in
             #expect(try await PlainHTTP.get(port: server.port, path: "/healthz").status == 200)
             // A full disk, as a failed commit reports it.
             server.app.game.storageHealth.observe(DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full"))

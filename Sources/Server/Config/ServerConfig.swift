@@ -27,6 +27,9 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var synchronous = LedgerDatabase.Synchronous.normal
         /// How often a one-row write checks that the database still takes commits (/healthz).
         public var healthProbeSeconds = 5.0
+        /// How often the probe retries while a write has failed, so the node is back soon after
+        /// the disk is.
+        public var healthRetrySeconds = 1.0
         /// What start-up reads of the file before serving: "quick" (SQLite's quick_check: every
         /// page and record readable), "full" (integrity_check: also every index against its
         /// table) or "off". A damaged file then stops start-up instead of failing requests later.
@@ -155,7 +158,19 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         do { overlay = try JSONValue.parse(text) } catch {
             throw ConfigError(file: file, path: "", message: error.description)
         }
-        return try ConfigMerge.merge(ServerConfig(), overlay: overlay, file: file)
+        let config = try ConfigMerge.merge(ServerConfig(), overlay: overlay, file: file)
+        try config.checkRanges(file: file)
+        return config
+    }
+
+    /// Refuses values that decode but cannot work (a zero interval would spin the probe).
+    func checkRanges(file: String) throws {
+        for (key, value) in [("storage.healthProbeSeconds", storage.healthProbeSeconds),
+                             ("storage.healthRetrySeconds", storage.healthRetrySeconds),
+                             ("network.drainTimeoutSeconds", network.drainTimeoutSeconds)]
+        where !(value.isFinite && value > 0) {
+            throw ConfigError(file: file, path: key, message: "must be a number of seconds above 0, got \(value)")
+        }
     }
 }
 

@@ -183,18 +183,22 @@ public final class ServerApp: Sendable {
         }
         let storageHealth = game.storageHealth
         let probeInterval = config.storage.healthProbeSeconds
+        let retryInterval = config.storage.healthRetrySeconds
+        // The first probe before serving: /healthz is right from its first answer.
+        storageHealth.probe(db, now: now())
         let probeTask = Task.detached {
             // Off the cooperative pool: a write on a failing disk can block.
-            // Every probeInterval while healthy; every second while a write has failed (a
+            // Every probeInterval while healthy; every retryInterval while a write has failed (a
             // request's failed commit included), so the node is back soon after the disk is.
             let clock = ContinuousClock()
-            var last: ContinuousClock.Instant?
+            var last = clock.now
             while !Task.isCancelled {
-                if storageHealth.currentProblem != nil || last.map({ clock.now - $0 >= .seconds(probeInterval) }) ?? true {
+                let due = storageHealth.currentProblem != nil ? retryInterval : probeInterval
+                if clock.now - last >= .seconds(due) {
                     storageHealth.probe(db, now: now())
                     last = clock.now
                 }
-                try? await Task.sleep(for: .seconds(min(probeInterval, 1)))
+                try? await Task.sleep(for: .seconds(min(probeInterval, retryInterval, 1)))
             }
         }
         let trainingTask = Task {

@@ -5,8 +5,9 @@ import World
 /// Writes one corpus sample: picks a spec the way the grammar allows it (places of the
 /// region, or its neighbours from difficulty 3; items within the difficulty's rarity;
 /// sources where the item is found; weather the terrain can have), then prose from the
-/// phrasebook in which every place and item is a `{reference}`, so the text always
-/// agrees with the spec.
+/// phrasebook in which each objective is its `{@k}` reference (rendered from the objective
+/// line: place, count, item, hours, weather) and every other place and item a `{reference}`,
+/// so the text always agrees with the spec. Its free prose gives no number, hour or weather.
 struct QuestCorpusWriter {
     let lexicon: QuestLexicon
     var rng: SplitMix64
@@ -99,22 +100,19 @@ struct QuestCorpusWriter {
         switch step {
         case .visit(let phrases):
             guard let place = choosePlace() else { return false }
-            let text = fill(phrase(phrases, place: place), place: place)
-            sentence = finish(text, conditions: .none, place: place)
+            sentence = fill(phrase(phrases, place: place), place: place, objective: lines.count) + "."
             appendReach(place, conditions: .none)
         case .scout(let phrases):
             guard let place = choosePlace() else { return false }
-            let (conditions, clause) = chooseConditions(weatherBits: weatherBits(ofPlace: place), scouting: true)
-            let text = fill(phrase(phrases, place: place), place: place)
-            sentence = finish(text, conditions: conditions, clause: clause, place: place)
+            let conditions = chooseConditions(weatherBits: weatherBits(ofPlace: place), scouting: true)
+            sentence = fill(phrase(phrases, place: place), place: place, objective: lines.count) + "."
             appendReach(place, conditions: conditions)
         case .gather(let phrases):
             guard let gathered = gather(phrases) else { return false }
             sentence = gathered
         case .report:
             guard let place = giver ?? choosePlace() else { return false }
-            let text = fill(phrase(QuestPhrasebook.reports, place: place), place: place)
-            sentence = finish(text, conditions: .none, place: place)
+            sentence = fill(phrase(QuestPhrasebook.reports, place: place), place: place, objective: lines.count) + "."
             appendReach(place, conditions: .none)
         }
         sentences.append(connect(sentence, index: index, of: total))
@@ -164,20 +162,25 @@ struct QuestCorpusWriter {
         var bits = UInt8.max
         for source in nearest { bits &= weatherBits(ofPlace: source) }
         var conditions = ObjectiveConditions.none
-        var clause = ""
         if profile.weatherChance > 0, rng.nextUnit() < 0.3 {
-            (conditions, clause) = chooseConditions(weatherBits: bits, scouting: false)
+            conditions = chooseConditions(weatherBits: bits, scouting: false)
         }
+        let objective = lines.count
         lines.append(.collect(
             item: lexicon.items[item].id, count: count, sources: nearest.map { lexicon.places[$0].id }, conditions: conditions))
         if firstItem == nil { firstItem = item }
         lastItem = item
 
         let foreignSource = nearest.contains { lexicon.placeRegion[$0] != region }
-        let usable = phrases.filter { !foreignSource || !$0.contains("$region") }
-        var text = fill(phrase(usable.isEmpty ? QuestPhrasebook.genericGathers.filter { !$0.contains("$region") } : usable), count: count)
-        if rng.nextUnit() < 0.45 {
-            let shown = Array(nearest.prefix(rng.nextInt(in: 1...min(3, nearest.count))))
+        let usable = phrases.filter { $0.contains("$qty") && (!foreignSource || !$0.contains("$region")) }
+        let generic = QuestPhrasebook.genericGathers.filter { !$0.contains("$region") }
+        var text = fill(phrase(usable.isEmpty ? generic : usable), objective: objective)
+        // A hint names places the text may not name before their own objective: keep them
+        // out of later reach lines.
+        let hinted = nearest.filter { !usedPlaces.contains($0) || placesUsed.contains($0) }
+        if rng.nextUnit() < 0.45, !hinted.isEmpty {
+            let shown = Array(hinted.prefix(rng.nextInt(in: 1...min(3, hinted.count))))
+            usedPlaces.formUnion(shown)
             let refs = shown.map { "{\(lexicon.places[$0].id)}" }
             let list = refs.count == 1 ? refs[0] : refs.dropLast().joined(separator: ", ") + " or " + (refs.last ?? "")
             let hint = vary(pick(QuestPhrasebook.sourceHints) ?? "try $sources").replacingOccurrences(of: "$sources", with: list)
@@ -188,7 +191,7 @@ struct QuestCorpusWriter {
         let route = QuestRoute(
             objectives: [.collect(CollectObjective(item: lexicon.items[item].id, count: count, sources: areas))], origin: here, world: world)
         here = route.stops.last?.target.centre ?? here
-        return finish(text, conditions: conditions, clause: clause, place: nil)
+        return text + "."
     }
 
     private func weatherBits(ofPlace place: Int) -> UInt8 {
@@ -197,33 +200,25 @@ struct QuestCorpusWriter {
     }
 
     /// Conditions as `GrammarQuestGenerator` picks them, restricted to weather every area
-    /// can have and that is likely enough to come round within a day.
-    private mutating func chooseConditions(weatherBits: UInt8, scouting: Bool) -> (ObjectiveConditions, String) {
-        guard profile.allowsConditions else { return (.none, "") }
+    /// can have and that is likely enough to come round within a day. The text never says
+    /// them in its own words: the objective's `{@k}` renders them.
+    private mutating func chooseConditions(weatherBits: UInt8, scouting: Bool) -> ObjectiveConditions {
+        guard profile.allowsConditions else { return .none }
         var conditions = ObjectiveConditions.none
-        var clauses: [String] = []
         if scouting, rng.nextUnit() < profile.weatherChance {
             let terrains = lexicon.regions.indices.filter { weatherBits & lexicon.regionWeather[$0] == weatherBits }.map { lexicon.regions[$0].terrain }
             let likely = QuestPhrasebook.weatherSets.filter { set in
-                set.0.allSatisfy { weather in
+                set.allSatisfy { weather in
                     guard let bit = Weather.allCases.firstIndex(of: weather) else { return false }
                     return weatherBits & (1 << UInt8(bit)) != 0
-                } && terrains.allSatisfy { terrain in set.0.map { $0.probability(on: terrain) }.reduce(0, +) >= 0.25 }
+                } && terrains.allSatisfy { terrain in set.map { $0.probability(on: terrain) }.reduce(0, +) >= 0.25 }
             }
-            if let choice = pick(likely) {
-                conditions.weather = choice.0
-                clauses.append(pick(choice.1) ?? "")
-            }
+            if let choice = pick(likely) { conditions.weather = choice }
         }
         if conditions.weather == nil || rng.nextUnit() < profile.extraConditionChance - 0.5 {
-            if let window = pick(QuestPhrasebook.timeWindows) {
-                conditions.gameTimeWindow = window.0
-                var clause = pick(window.1) ?? ""
-                if rng.nextUnit() < 0.35 { clause += " (\(Self.hours(window.0)) game time)" }
-                clauses.append(clause)
-            }
+            if let window = pick(QuestPhrasebook.timeWindows) { conditions.gameTimeWindow = window }
         }
-        return (conditions, clauses.joined(separator: " and "))
+        return conditions
     }
 
     /// At higher difficulty, one more plain visit becomes conditional.
@@ -236,10 +231,9 @@ struct QuestCorpusWriter {
             return false
         }
         guard let index = pick(plain), case .reach(let placeID, _) = lines[index], let place = lexicon.placeRank(placeID) else { return }
-        let (conditions, clause) = chooseConditions(weatherBits: weatherBits(ofPlace: place), scouting: false)
-        guard !conditions.isEmpty, sentences[index].hasSuffix(".") else { return }
+        let conditions = chooseConditions(weatherBits: weatherBits(ofPlace: place), scouting: false)
+        guard !conditions.isEmpty else { return }
         lines[index] = .reach(place: placeID, conditions: conditions)
-        sentences[index] = String(sentences[index].dropLast()) + ", but only \(clause)."
     }
 
     // MARK: Text
@@ -258,17 +252,6 @@ struct QuestCorpusWriter {
         return chosen
     }
 
-    /// A step sentence with its conditions, ending in a full stop.
-    private mutating func finish(_ text: String, conditions: ObjectiveConditions, clause: String = "", place: Int?) -> String {
-        guard !conditions.isEmpty, !clause.isEmpty else { return text + "." }
-        let form = vary(pick(QuestPhrasebook.conditionForms) ?? "$step $when")
-        return form
-            .replacingOccurrences(of: "$step_lc", with: Self.lowercasingFirst(text))
-            .replacingOccurrences(of: "$step", with: text)
-            .replacingOccurrences(of: "$When", with: Self.capitalizingFirst(clause))
-            .replacingOccurrences(of: "$when", with: clause) + "."
-    }
-
     private mutating func connect(_ sentence: String, index: Int, of total: Int) -> String {
         guard total > 1 else { return sentence }
         let options: [String]
@@ -285,14 +268,14 @@ struct QuestCorpusWriter {
         return "\(connector) \(lowered)"
     }
 
-    private mutating func fill(_ template: String, place: Int? = nil, count: Int? = nil) -> String {
+    /// Fills a template. With `objective`, the template's objective slot (`$qty`, else the
+    /// first `$poi` or `$giver`) becomes that objective's `{@k}` reference.
+    private mutating func fill(_ template: String, place: Int? = nil, objective: Int? = nil) -> String {
         var text = vary(template)
-        if text.contains("$qty"), let item = lastItem, let count {
-            var quantity = (count == 1 ? pick(QuestPhrasebook.singleQuantities) : pick(QuestPhrasebook.pluralQuantities)) ?? "$item"
-            let number = rng.nextUnit() < 0.3 || count >= QuestPhrasebook.numberWords.count
-                ? String(count) : QuestPhrasebook.numberWords[count]
-            quantity = vary(quantity).replacingOccurrences(of: "$n", with: number)
-            text = text.replacingOccurrences(of: "$qty", with: quantity.replacingOccurrences(of: "$item", with: "{\(lexicon.items[item].id)}"))
+        if let objective {
+            let ref = "{\(ObjectivePhrase.referenceID(objective))}"
+            let slot = ["$qty", "$poi", "$giver"].compactMap { text.range(of: $0) }.min { $0.lowerBound < $1.lowerBound }
+            if let slot { text.replaceSubrange(slot, with: ref) }
         }
         if let place {
             text = text.replacingOccurrences(of: "$poi", with: "{\(lexicon.places[place].id)}")
@@ -388,8 +371,4 @@ struct QuestCorpusWriter {
         return first.uppercased() + text.dropFirst()
     }
 
-    static func hours(_ window: GameTimeWindow) -> String {
-        func two(_ h: Int) -> String { h < 10 ? "0\(h):00" : "\(h):00" }
-        return "\(two(window.fromHour))-\(two(window.toHour))"
-    }
 }

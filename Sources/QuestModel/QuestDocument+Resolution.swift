@@ -48,8 +48,8 @@ extension QuestDocument {
                 objectives.append(.collect(CollectObjective(item: itemID, count: count, sources: sources, conditions: conditions)))
             }
         }
-        let title = try render(title, field: "title", world: world)
-        let description = try render(body, field: "text", world: world)
+        let title = try Self.render(title, field: "title", world: world, objectives: [])
+        let description = try Self.render(body, field: "text", world: world, objectives: self.objectives)
 
         let start = origin ?? region.centre
         guard world.isReachable(start) else {
@@ -74,16 +74,16 @@ extension QuestDocument {
             objectives: objectives, timeLimit: timeLimit)
     }
 
-    /// Replaces every `{id}` with the display name of the place, item or region.
-    public static func render(_ prose: String, world: World) -> String? {
-        try? render(prose, field: "text", world: world)
+    /// Replaces every `{id}` with the display name of the place, item or region, and every
+    /// `{@k}` with objective k's phrase (``ObjectivePhrase``).
+    public static func render(_ prose: String, world: World, objectives: [Line] = []) -> String? {
+        try? render(prose, field: "text", world: world, objectives: objectives)
     }
 
-    private func render(_ prose: String, field: String, world: World) throws(QuestResolutionError) -> String {
-        try Self.render(prose, field: field, world: world)
-    }
+    /// The description as a player reads it.
+    public func renderedBody(world: World) -> String? { Self.render(body, world: world, objectives: objectives) }
 
-    private static func render(_ prose: String, field: String, world: World) throws(QuestResolutionError) -> String {
+    private static func render(_ prose: String, field: String, world: World, objectives: [Line]) throws(QuestResolutionError) -> String {
         var output = ""
         var rest = Substring(prose)
         while let open = rest.firstIndex(of: "{") {
@@ -92,8 +92,14 @@ extension QuestDocument {
                 throw QuestResolutionError(code: .unknownReference, field: field, reason: "a \"{\" is never closed")
             }
             let id = String(rest[rest.index(after: open)..<close])
-            guard let name = world.pointOfInterest(id: id)?.name ?? world.item(id: id)?.name ?? world.region(id: id)?.name else {
-                throw QuestResolutionError(code: .unknownReference, field: field, reason: "{\(id)} names no place, item or region")
+            let name: String?
+            if let index = ObjectivePhrase.objectiveIndex(id) {
+                name = objectives.indices.contains(index) ? ObjectivePhrase.render(objectives[index], world: world) : nil
+            } else {
+                name = world.pointOfInterest(id: id)?.name ?? world.item(id: id)?.name ?? world.region(id: id)?.name
+            }
+            guard let name else {
+                throw QuestResolutionError(code: .unknownReference, field: field, reason: "{\(id)} names no place, item, region or objective")
             }
             output += name
             rest = rest[rest.index(after: close)...]

@@ -6,7 +6,8 @@ extension QuestDocument {
     ///
     /// Every target must be a point of interest (the language names places, never
     /// coordinates), so specs from `GrammarQuestGenerator`, whose sources are random
-    /// points, are refused. Display names in the title and description become `{id}`
+    /// points, are refused. Objective phrases in the description (``ObjectivePhrase``, in
+    /// order) become `{@k}`, display names in the title and description `{id}`
     /// references; characters the prose cannot hold are replaced (braces by parentheses,
     /// line breaks by spaces, common typography by ASCII, anything else by "?").
     /// - Throws: `QuestResolutionError` naming the first target that is not a place.
@@ -32,10 +33,13 @@ extension QuestDocument {
                 lines.append(.collect(item: collect.item, count: collect.count, sources: sources, conditions: collect.conditions))
             }
         }
+        let phrases = lines.enumerated().compactMap { index, line in
+            ObjectivePhrase.render(line, world: world).map { (id: ObjectivePhrase.referenceID(index), name: $0) }
+        }
         self.init(
             scope: scope, region: spec.region, difficulty: spec.difficulty, motivation: spec.motivation,
             objectives: lines, title: Self.referencing(spec.title, entities: entities),
-            body: Self.referencing(spec.description, entities: entities))
+            body: Self.referencing(spec.description, entities: entities, inOrder: phrases))
     }
 
     private static func place(named id: String?, at area: TargetArea, world: World, field: String) throws(QuestResolutionError) -> PointOfInterest {
@@ -50,13 +54,21 @@ extension QuestDocument {
     }
 
     /// Prose in the language's alphabet with the entities' display names turned into
-    /// references, longest name first so "Sea Glass" never becomes "Sea {glass}".
-    static func referencing(_ prose: String, entities: [(id: String, name: String)]) -> String {
+    /// references, longest name first so "Sea Glass" never becomes "Sea {glass}"; the
+    /// `inOrder` phrases only one after the other, each once.
+    static func referencing(_ prose: String, entities: [(id: String, name: String)], inOrder: [(id: String, name: String)] = []) -> String {
         let plain = asciiProse(prose)
         let names = entities.filter { !$0.name.isEmpty }.sorted { $0.name.count > $1.name.count }
         var output = ""
         var index = plain.startIndex
+        var next = 0
         scan: while index < plain.endIndex {
+            if next < inOrder.count, !inOrder[next].name.isEmpty, plain[index...].hasPrefix(inOrder[next].name) {
+                output += "{\(inOrder[next].id)}"
+                index = plain.index(index, offsetBy: inOrder[next].name.count)
+                next += 1
+                continue scan
+            }
             for entity in names where plain[index...].hasPrefix(entity.name) {
                 output += "{\(entity.id)}"
                 index = plain.index(index, offsetBy: entity.name.count)

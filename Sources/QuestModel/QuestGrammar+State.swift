@@ -74,5 +74,11 @@ extension QuestGrammar {
         var weather: [Weather] = []
         var fromHour: Int8 = -1
         var toHour: Int8 = -1
+
+        var conditions: ObjectiveConditions {
+            ObjectiveConditions(
+                weather: weather.isEmpty ? nil : weather,
+                gameTimeWindow: fromHour < 0 || toHour < 0 ? nil : GameTimeWindow(fromHour: Int(fromHour), toHour: Int(toHour)))
+        }
     }
 }

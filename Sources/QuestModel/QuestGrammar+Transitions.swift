@@ -376,24 +376,29 @@ extension QuestGrammar {
 
     /// Freezes the declarations into the reference table and starts the title.
     private func startTitle(_ state: inout State) {
-        var entities: [(id: String, name: String, required: Bool)] = []
+        var entities: [ReferenceTable.Entity] = []
         if state.region >= 0 {
             let region = lexicon.regions[Int(state.region)]
-            entities.append((region.id, region.name, false))
+            entities.append(.init(id: region.id, name: region.name))
         }
-        for draft in state.objectives {
+        for (index, draft) in state.objectives.enumerated() {
+            let line: QuestDocument.Line
             switch draft.kind {
             case .reach:
                 let place = lexicon.places[Int(draft.place)]
-                entities.append((place.id, place.name, true))
+                entities.append(.init(id: place.id, name: place.name, unlockedBy: index))
+                line = .reach(place: place.id, conditions: draft.conditions)
             case .collect:
                 let item = lexicon.items[Int(draft.item)]
-                entities.append((item.id, item.name, true))
+                entities.append(.init(id: item.id, name: item.name, unlockedBy: index))
                 for source in draft.sources {
                     let place = lexicon.places[Int(source)]
-                    entities.append((place.id, place.name, false))
+                    entities.append(.init(id: place.id, name: place.name))
                 }
+                line = .collect(item: item.id, count: Int(draft.count), sources: [], conditions: draft.conditions)
             }
+            let phrase = ObjectivePhrase.render(line, world: lexicon.world) ?? ""
+            entities.append(.init(id: ObjectivePhrase.referenceID(index), name: phrase, objective: index))
         }
         let table = ReferenceTable(entities)
         state.references = table
@@ -437,6 +442,7 @@ extension QuestGrammar {
     }
 
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
     @inline(__always) static func isEndMark(_ b: UInt8) -> Bool { b == 0x2E || b == 0x21 || b == 0x3F }
     @inline(__always) static func isQuote(_ b: UInt8) -> Bool { b == 0x22 || b == 0x27 }
@@ -487,6 +493,8 @@ extension QuestGrammar {
             return false
         case 0x20...0x7E:
             if byte == Self.space, state.rendered == 0 { return false }
+            // Numbers are facts: only an objective's phrase may give one.
+            if Self.isDigit(byte) { return false }
             if Self.isAlnum(byte), state.lastByte == Self.closeBrace { return false }
             guard state.field == .text else {
                 guard rawRoom(state) >= 1 else { return false }
@@ -549,18 +557,24 @@ extension QuestGrammar {
         return true
     }
 
-    /// Whether the name of `rank` fits where the state stands, leaving room to end.
+    /// Whether the name of `rank` may come where the state stands and fits, leaving room to
+    /// end: objective references only in the text, in order, once each; a place to reach or
+    /// an item to collect in the text only after its objective's reference.
     @inline(__always)
     private func referenceFits(_ state: State, _ table: ReferenceTable, rank: Int) -> Bool {
         let length = table.nameLength[rank]
         var room = rawRoom(state) - length
         var mentioned = state.mentioned
         let bit = table.requiredBit[rank]
-        if state.field == .text, bit >= 0, mentioned & (1 << UInt64(bit)) == 0 {
+        guard state.field == .text else { return bit < 0 && room >= 0 }
+        if bit >= 0 {
+            let before: UInt64 = (1 << UInt64(bit)) - 1
+            guard mentioned & (1 << UInt64(bit)) == 0, mentioned & table.requiredMask & before == table.requiredMask & before else { return false }
             room += length
             mentioned |= 1 << UInt64(bit)
         }
-        guard state.field == .text else { return room >= 0 }
+        let unlock = table.unlockBit[rank]
+        if unlock >= 0, mentioned & (1 << UInt64(unlock)) == 0 { return false }
         let owesAfter = Int32((table.requiredMask & ~mentioned).nonzeroBitCount)
         return room >= Self.need(gap: 0, lastByte: Self.closeBrace, owes: owesAfter)
     }

@@ -19,9 +19,10 @@ public struct QuestGrammarLimits: Hashable, Sendable {
     public var maxObjectives: Int
 
     /// Defaults inside `QuestRules()`'s text limits, with descriptions capped well below
-    /// the validator's 2,000 characters so a sampled quest stays short.
+    /// the validator's 2,000 characters so a sampled quest stays short (room for eight
+    /// objective phrases of the longest kind, with prose around them).
     public init(
-        maxTitleLength: Int = 100, maxTextLength: Int = 900, maxWeatherKinds: Int = 3, extraSources: Int = 2,
+        maxTitleLength: Int = 100, maxTextLength: Int = 1_400, maxWeatherKinds: Int = 3, extraSources: Int = 2,
         minWindowHours: Int = 2, maxObjectives: Int = 8
     ) {
         self.maxTitleLength = maxTitleLength

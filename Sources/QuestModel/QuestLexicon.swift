@@ -155,13 +155,14 @@ public final class QuestLexicon: Sendable {
         for (rank, value) in numbers.enumerated() { rankOfNumber[value] = rank }
         self.rankOfNumber = rankOfNumber
 
-        // Every required name must fit in a description, or a quest could paint itself
+        // Every objective's phrase must fit in a description, or a quest could paint itself
         // into a corner it cannot write its way out of.
-        let longestName = (places.map(\.name.count) + items.map(\.name.count)).max() ?? 0
-        guard limits.maxTextLength > longestName * limits.maxObjectives else {
+        let longestName = (places.map(\.name.count) + items.map { $0.name.count + ObjectivePhrase.longestQuantity }).max() ?? 0
+        let longestPhrase = longestName + ObjectivePhrase.longestClause
+        guard limits.maxTextLength > longestPhrase * limits.maxObjectives else {
             throw QuestGrammarError(
                 code: .textLimitTooShort,
-                reason: "a description of \(limits.maxTextLength) characters cannot mention \(limits.maxObjectives) names of up to \(longestName) characters")
+                reason: "a description of \(limits.maxTextLength) characters cannot say \(limits.maxObjectives) objectives of up to \(longestPhrase) characters")
         }
         guard !viable.isEmpty else {
             throw QuestGrammarError(code: .emptyWorld, reason: "no region has a reachable point of interest")

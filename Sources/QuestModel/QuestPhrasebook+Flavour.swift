@@ -10,7 +10,7 @@ extension QuestPhrasebook {
         case .plains: [
             "The grass in $region is tall enough to hide a whole clowder.", "Butterflies drift over $region, daring any cat to chase them.",
             "In $region the wind smells of hay and warm earth.", "The fields of $region roll on as far as a cat can see.",
-            "Farm dogs bark somewhere across $region.", "Crickets sing in $region from dusk until dawn.",
+            "Farm dogs bark somewhere across $region.", "Crickets never stop singing in $region.",
             "The paths of $region are easy, but the distances are long.", "Sunlight lies thick and golden over $region.",
         ]
         case .forest: [
@@ -33,7 +33,7 @@ extension QuestPhrasebook {
         ]
         case .swamp: [
             "The mud of $region sucks at every paw.", "Frogs croak warnings from every pool in $region.",
-            "Will-o'-wisps dance over the reeds of $region at night.", "The air of $region is heavy and smells of rot.",
+            "Will-o'-wisps dance over the reeds of $region.", "The air of $region is heavy and smells of rot.",
             "Nothing in $region is quite as solid as it looks.", "Mosquitoes swarm thickly over $region.",
             "Strange bubbles rise from the pools of $region.", "Herons stand like statues in the shallows of $region.",
         ]
@@ -46,7 +46,7 @@ extension QuestPhrasebook {
         case .tundra: [
             "The wind of $region cuts through the thickest fur.", "Snow hares vanish against the white of $region.",
             "In $region the ground is frozen hard as stone.", "Lights dance in the sky over $region on clear nights.",
-            "Every breath turns to frost in $region.", "Tracks in the snow of $region tell many stories.",
+            "Every breath turns to frost in $region.", "Tracks in the frost of $region tell many stories.",
             "The silence of $region is broken only by the wind.", "Few trees grow in $region, and none grow tall.",
         ]
         case .city: [

@@ -3,7 +3,7 @@ import World
 
 /// The hand-written text patterns the corpus is built from, after Doran & Parberry's
 /// motivations → strategies → actions. Slots: `$poi` (the step's place), `$kind` (its
-/// kind), `$region` (the quest's region), `$item`, `$qty` (a count phrase with the item),
+/// kind), `$region` (the quest's region), `$item`, `$qty` (the collect objective's `{@k}`: count and item),
 /// `$npc` (the quest giver), `$giver` (the giver's place, only in report steps) and
 /// `$sources` (some of a collect line's sources). `[a|b|c]` picks one option, which
 /// multiplies the ways each pattern is said. ASCII only, no braces: the corpus is the
@@ -155,7 +155,7 @@ enum QuestPhrasebook {
         ], titles: ["A Visit to $poi", "No Word from $poi", "Silence at $poi"]),
         .init(motivation: .serenity, steps: [
             .visit(["Follow the trail to $poi", "Track the scattered pawprints to $poi", "[Sniff|Trace] the scent all the way to $poi"]),
-            .gather(["Recover $qty scattered along the way", "Pick up $qty that fell from the cart", "[Rescue|Save] $qty before the rain spoils it"]),
+            .gather(["Recover $qty scattered along the way", "Pick up $qty that fell from the cart", "[Rescue|Save] $qty before it spoils"]),
             .report,
         ], titles: ["The Lost $item", "Scattered $item", "A Trail of $item"]),
         .init(motivation: .serenity, steps: [
@@ -327,7 +327,7 @@ enum QuestPhrasebook {
         case .wealth: [
             "smells profit on the wind.", "has a buyer waiting and an empty cart.",
             "wants the coffers full again.", "heard that prices are rising and wants to be ready.",
-            "owes a debt and needs to pay it before the moon is full.", "is opening a new stall and needs stock.",
+            "owes a debt and needs to pay it back soon.", "is opening a new stall and needs stock.",
             "sees a chance to get rich and will share the reward.", "counts coins every night and finds too few.",
             "has a [secret deal|private arrangement|promising venture] in the works.",
         ]
@@ -414,47 +414,17 @@ enum QuestPhrasebook {
         "[start|begin] with $sources",
     ]
 
-    /// Weather sets a step may ask for, with ways of saying each.
-    static let weatherSets: [([Weather], [String])] = [
-        ([.fog], ["while fog hangs over the ground", "when the fog rolls in", "in thick fog", "under cover of fog"]),
-        ([.fog, .rain], ["in fog or rain", "when the weather turns wet or misty", "while mist or rain hides your tracks"]),
-        ([.rain, .storm], ["while it rains or storms", "in rain or storm", "when the sky opens up"]),
-        ([.clear], ["under a clear sky", "when the sky is clear", "in bright weather"]),
-        ([.storm], ["in the teeth of a storm", "while a storm rages", "when thunder rolls"]),
-        ([.snow], ["while snow falls", "in falling snow", "when the snow comes"]),
-        ([.cloudy, .fog], ["under cloud or fog", "when grey cloud or fog sets in"]),
-        ([.clear, .cloudy], ["while the sky stays dry", "in dry weather", "while no rain falls"]),
-        ([.snow, .fog], ["in snow or fog", "when snow or fog blinds the way"]),
-        ([.rain], ["while it rains", "in the rain", "when the rain comes down"]),
-        ([.cloudy], ["under grey clouds", "when the sky is overcast"]),
-        ([.rain, .fog, .storm], ["in any foul weather", "when the weather is at its worst"]),
+    /// Weather sets a step may ask for (the text never words them: `{@k}` renders them).
+    static let weatherSets: [[Weather]] = [
+        [.fog], [.fog, .rain], [.rain, .storm], [.clear], [.storm], [.snow], [.cloudy, .fog], [.clear, .cloudy],
+        [.snow, .fog], [.rain], [.cloudy], [.rain, .fog, .storm],
     ]
 
     /// Game-hour windows, each at least three hours so it is easy to catch.
-    static let timeWindows: [(GameTimeWindow, [String])] = [
-        (GameTimeWindow(fromHour: 20, toHour: 4), ["under the moon", "after dark", "by moonlight", "in the dead of night"]),
-        (GameTimeWindow(fromHour: 4, toHour: 8), ["at dawn", "at first light", "as the sun comes up"]),
-        (GameTimeWindow(fromHour: 12, toHour: 15), ["during the midday nap", "at high noon", "in the drowsy heat of midday"]),
-        (GameTimeWindow(fromHour: 17, toHour: 21), ["at dusk", "as the light fades", "in the evening"]),
-        (GameTimeWindow(fromHour: 0, toHour: 5), ["in the small hours", "well past midnight", "before the roosters wake"]),
-        (GameTimeWindow(fromHour: 8, toHour: 12), ["in the morning", "before noon", "while the morning is young"]),
-        (GameTimeWindow(fromHour: 15, toHour: 18), ["in the afternoon", "as the afternoon wears on"]),
-        (GameTimeWindow(fromHour: 22, toHour: 2), ["around midnight", "as midnight strikes"]),
-    ]
-
-    /// Ways to attach conditions to a step: `$step` (the sentence without its full stop)
-    /// and `$when` (the condition clause).
-    static let conditionForms = [
-        "$step, but only $when", "$step $when", "$When, $step_lc", "$step -- it only counts $when", "$step; [do it|go] $when",
-    ]
-
-    static let numberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-
-    /// Count phrases with the item: `$n` is the count, in words or digits.
-    static let singleQuantities = ["a single $item", "one $item", "one piece of $item", "a lone $item", "a [bit|scrap|sprig] of $item"]
-    static let pluralQuantities = [
-        "$n pieces of $item", "$n bundles of $item", "$n portions of $item", "$item, $n in all", "$n measures of $item",
-        "$n lots of $item", "$n finds of $item", "$n samples of $item", "$n [handfuls|pawfuls|loads] of $item",
+    static let timeWindows: [GameTimeWindow] = [
+        GameTimeWindow(fromHour: 20, toHour: 4), GameTimeWindow(fromHour: 4, toHour: 8), GameTimeWindow(fromHour: 12, toHour: 15),
+        GameTimeWindow(fromHour: 17, toHour: 21), GameTimeWindow(fromHour: 0, toHour: 5), GameTimeWindow(fromHour: 8, toHour: 12),
+        GameTimeWindow(fromHour: 15, toHour: 18), GameTimeWindow(fromHour: 22, toHour: 2),
     ]
 
     /// Titles any quest of a motivation may take.
@@ -463,7 +433,7 @@ enum QuestPhrasebook {
         case .knowledge: ["Secrets of $region", "A Curious Errand", "The Scholar's Request", "Questions in $region"]
         case .comfort: ["A Cosier $region", "For a Better Nap", "Creature Comforts", "A Favour for $npc"]
         case .reputation: ["Glory in $region", "A Name Worth Purring", "The Brave Ones", "Whiskers of Renown"]
-        case .serenity: ["Peace in $region", "Setting Things Right", "A Quiet Mind", "Calm Before Dusk"]
+        case .serenity: ["Peace in $region", "Setting Things Right", "A Quiet Mind", "Calm Before the Nap"]
         case .protection: ["The Defence of $region", "Safe Dens", "Claws at the Ready", "Keeping Watch"]
         case .conquest: ["Ambition in $region", "The Clowder Marches", "Bold Claws", "Taking Ground"]
         case .wealth: ["Fortune in $region", "A Tidy Profit", "Coins and Catnip", "The Merchant's Errand"]
@@ -481,7 +451,7 @@ enum QuestPhrasebook {
         "Marmalade", "Biscuit", "Tansy", "Mittens", "Smudge", "Ember", "Pip", "Nimbus", "Ravenna", "Tomkin", "Saffron",
         "Juniper", "Pickle", "Clover", "Sprocket", "Muffin", "Pepper", "Ginger", "Soot", "Bramble", "Thistle", "Whiskerly",
         "Purrcival", "Fluffington", "Socks", "Tuxedo", "Noodle", "Mochi", "Paprika", "Hazel", "Cinder", "Wren", "Fennel",
-        "Barnaby", "Oriel", "Quill", "Maple", "Dusk", "Figaro", "Luna", "Nutmeg", "Sable", "Dandelion", "Rusty", "Velvet",
+        "Barnaby", "Oriel", "Quill", "Maple", "Figaro", "Luna", "Nutmeg", "Sable", "Dandelion", "Rusty", "Velvet",
     ]
     static let familyNames = [
         "Shorttail", "Sootpaw", "Hollowear", "Velvetpaw", "Longwhisker", "Softstep", "Brightclaw", "Mossfoot", "Quickpounce",

@@ -1,45 +1,63 @@
 /// The entities a quest's prose may reference, frozen when the `title` line starts (all
-/// declarations come before it): their ids in a trie, each with its display-name length
-/// and, for places to reach and items to collect, the bit that records its mention.
+/// declarations come before it): their ids in a trie, each with its display-name length.
+///
+/// Objective k is the reference `@k`, whose name is its ``ObjectivePhrase``: the text must
+/// say each, in order, once; its bit (k − 1) records that it was said. A place to reach or
+/// an item to collect may be named freely only once its objective has been said, so the text
+/// cannot speak of it first as something else.
 final class ReferenceTable: Sendable {
+    struct Entity {
+        var id: String
+        var name: String
+        /// The objective index this is the `@k` reference of.
+        var objective: Int? = nil
+        /// The objective that must have been said before the text may name this.
+        var unlockedBy: Int? = nil
+    }
+
     let trie: WordTrie
     /// Display-name length in characters, per rank.
     let nameLength: [Int32]
-    /// Mention bit of a required entity, per rank; -1 for optional ones (the region, sources).
+    /// Mention bit of an objective reference (its objective index), per rank; -1 for names.
     let requiredBit: [Int8]
+    /// The bit that must be set before the text may name this rank; -1 for none.
+    let unlockBit: [Int8]
     /// All required bits set.
     let requiredMask: UInt64
-    /// Sum of the required entities' name lengths: what the prose still owes at the start.
+    /// Sum of the objective phrases' lengths: what the prose still owes at the start.
     let requiredCost: Int32
 
-    /// - Parameters:
-    ///   - entities: `(id, display name, required)`; repeated ids merge, required if any is.
-    init(_ entities: [(id: String, name: String, required: Bool)]) {
-        var merged: [String: (name: String, required: Bool)] = [:]
+    /// - Parameter entities: repeated ids merge (the first name, the earliest unlock).
+    init(_ entities: [Entity]) {
+        var merged: [String: Entity] = [:]
         for entity in entities {
-            let old = merged[entity.id]
-            merged[entity.id] = (old?.name ?? entity.name, (old?.required ?? false) || entity.required)
+            guard var old = merged[entity.id] else { merged[entity.id] = entity; continue }
+            old.objective = old.objective ?? entity.objective
+            if let unlock = entity.unlockedBy { old.unlockedBy = min(old.unlockedBy ?? unlock, unlock) }
+            merged[entity.id] = old
         }
         trie = WordTrie(Array(merged.keys))
         var lengths: [Int32] = []
         var bits: [Int8] = []
+        var unlocks: [Int8] = []
         var mask: UInt64 = 0
         var cost: Int32 = 0
-        var next: Int8 = 0
         for rank in 0..<trie.count {
-            let entry = merged[trie.word(rank)] ?? (name: "", required: false)
-            lengths.append(Int32(entry.name.count))
-            if entry.required, next < 64 {
-                bits.append(next)
-                mask |= 1 << UInt64(next)
-                cost += Int32(entry.name.count)
-                next += 1
+            let entry = merged[trie.word(rank)]
+            let length = Int32(entry?.name.count ?? 0)
+            lengths.append(length)
+            if let objective = entry?.objective, objective < 64 {
+                bits.append(Int8(objective))
+                mask |= 1 << UInt64(objective)
+                cost += length
             } else {
                 bits.append(-1)
             }
+            unlocks.append(entry?.unlockedBy.map { Int8(min($0, 63)) } ?? -1)
         }
         nameLength = lengths
         requiredBit = bits
+        unlockBit = unlocks
         requiredMask = mask
         requiredCost = cost
     }

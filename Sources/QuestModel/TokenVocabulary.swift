@@ -54,10 +54,11 @@ public struct TokenVocabulary: Sendable {
     }
 
     /// A token of plain prose characters: printable ASCII, no brace, no end mark (those end a
-    /// sentence, which the grammar checks), not only spaces.
+    /// sentence, which the grammar checks), no digit (prose has none), not only spaces.
     static func isPlain(_ bytes: [UInt8]) -> Bool {
         !bytes.isEmpty && !bytes.allSatisfy { $0 == QuestGrammar.space } && bytes.allSatisfy {
             (0x20...0x7E).contains($0) && $0 != QuestGrammar.openBrace && $0 != QuestGrammar.closeBrace && !QuestGrammar.isEndMark($0)
+                && !QuestGrammar.isDigit($0)
         }
     }
 

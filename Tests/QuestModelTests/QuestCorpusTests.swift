@@ -85,11 +85,12 @@ import World
         let corpus = try QuestCorpus.load(directory: Self.directory)
         let lexicon = try shippedLexicon()
         let quests = (corpus.train + corpus.heldOut).filter { !QuestCorpus.isNFTSample($0) }
-        let descriptions = try quests.map { try QuestDocument.parse($0, lexicon: lexicon).body }
-            .compactMap { QuestDocument.render($0, world: world) }
+        let descriptions = try quests.map { try QuestDocument.parse($0, lexicon: lexicon) }
+            .compactMap { $0.renderedBody(world: world) }
         let distinct2 = TextStatistics.distinct2(descriptions)
         print("corpus distinct-2 of descriptions: \(distinct2)")
-        #expect(distinct2 > 0.07)
+        // 0.075 before objectives were `{@k}` phrases, which read the same in every quest.
+        #expect(distinct2 > 0.06)
         #expect(Set(descriptions).count == descriptions.count)
     }
 

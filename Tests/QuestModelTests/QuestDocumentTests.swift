@@ -31,7 +31,8 @@ import World
         let world = try shippedWorld()
         let spec = try QuestDocument.parse(sampleQuest, lexicon: lexicon).spec(lexicon: lexicon, now: testNow)
         #expect(spec.title == "The Bell of The Purring Mill")
-        #expect(spec.description.contains("Gather 2 Catnip Sprig by Kittenford"))
+        #expect(spec.description == "The miller's cat lost a bell near The Purring Mill (only between 18:00 and 22:00 game time). "
+            + "Gather two pieces of Catnip Sprig by Kittenford or Saucer Well to calm her nerves.")
         guard case .collect(let collect) = spec.objectives[1] else { Issue.record("not a collect"); return }
         #expect(collect.sources.count == 3)
         #expect(collect.sources[0].centre == world.pointOfInterest(id: "kittenford")?.position)
@@ -92,14 +93,52 @@ import World
 
     @Test func aTextThatForgetsAnItemCannotEnd() throws {
         let lexicon = try shippedLexicon()
-        let text = sampleQuest.replacingOccurrences(of: "Gather 2 {catnip-sprig} by", with: "Gather two sprigs by")
+        let text = sampleQuest.replacingOccurrences(of: "Gather {@2} by", with: "Gather two sprigs by")
         do {
             _ = try QuestDocument.parse(text, lexicon: lexicon)
-            Issue.record("parsed without mentioning the item")
+            Issue.record("parsed without saying the second objective")
         } catch {
             #expect(error.line == 6)
-            #expect(error.expected.contains("{catnip-sprig}"), "\(error)")
+            #expect(error.expected.contains("{@2}"), "\(error)")
         }
+    }
+
+    @Test("The text says each objective in order, once, and names a place or item only after its objective", arguments: [
+        ("near {@1}. Gather {@2} by", "near {@2}. Gather {@1} by", "{@2}"),                       // out of order
+        ("to calm her nerves.", "to calm her nerves. Then see {@2} again.", "{@2}"),              // twice
+        ("The miller's cat lost a bell near {@1}.", "The cat of {purring-mill} lost a bell near {@1}.", "{purring-mill}"),
+        ("Gather {@2} by", "Gather {catnip-sprig} and {@2} by", "{catnip-sprig}"),                 // item before its objective
+        ("to calm her nerves.", "to calm her nerves at 9 sharp.", "9"),                          // a number in prose
+        ("title The Bell of {purring-mill}", "title The Bell of {@1}", "{@1}"),                  // an objective in the title
+    ])
+    func objectiveReferencesAreBoundToTheContract(original: String, replacement: String, refused: String) throws {
+        let lexicon = try shippedLexicon()
+        let text = sampleQuest.replacingOccurrences(of: original, with: replacement)
+        #expect(text != sampleQuest)
+        do {
+            _ = try QuestDocument.parse(text, lexicon: lexicon)
+            Issue.record("\(replacement) parsed")
+        } catch {
+            #expect(refused.hasPrefix(error.token) || error.token.hasPrefix(refused.prefix(2)), "\(error)")
+        }
+    }
+
+    @Test("An objective's phrase gives its place or count and item, and its conditions, in the contract's terms")
+    func objectivePhrases() throws {
+        let world = try shippedWorld()
+        let reach = QuestDocument.Line.reach(place: "purring-mill", conditions: .none)
+        #expect(ObjectivePhrase.render(reach, world: world) == "The Purring Mill")
+        let night = QuestDocument.Line.reach(
+            place: "purring-mill", conditions: ObjectiveConditions(weather: [.rain, .fog, .storm], gameTimeWindow: GameTimeWindow(fromHour: 22, toHour: 2)))
+        #expect(ObjectivePhrase.render(night, world: world)
+            == "The Purring Mill (only in rainy, foggy or stormy weather, between 22:00 and 02:00 game time)")
+        let one = QuestDocument.Line.collect(item: "catnip-sprig", count: 1, sources: ["kittenford"], conditions: ObjectiveConditions(weather: [.clear]))
+        #expect(ObjectivePhrase.render(one, world: world) == "one piece of Catnip Sprig (only in clear weather)")
+        let many = QuestDocument.Line.collect(item: "catnip-sprig", count: 13, sources: [], conditions: .none)
+        #expect(ObjectivePhrase.render(many, world: world) == "13 pieces of Catnip Sprig")
+        #expect(ObjectivePhrase.render(.reach(place: "atlantis", conditions: .none), world: world) == nil)
+        #expect(ObjectivePhrase.objectiveIndex("@3") == 2)
+        for bad in ["@0", "@", "@03", "@x", "3", "@-1"] { #expect(ObjectivePhrase.objectiveIndex(bad) == nil, "\(bad)") }
     }
 
     @Test func aReferenceToAnUndeclaredPlaceIsRefused() throws {

@@ -19,7 +19,7 @@ import World
     /// also hit the mention-gating edge cases far more often. The defaults get their own run.
     static let shortProse: QuestLexicon? = {
         guard let world = try? shippedWorld() else { return nil }
-        return try? QuestLexicon(world: world, limits: QuestGrammarLimits(maxTitleLength: 60, maxTextLength: 240))
+        return try? QuestLexicon(world: world, limits: QuestGrammarLimits(maxTitleLength: 60, maxTextLength: 640, maxObjectives: 5))
     }()
 
     /// Every region × difficulty × scope, then open requests, with positions across the map.

@@ -25,7 +25,7 @@ import World
         }
         let session = try InferenceSession(parameters: store, options: .init(maxStreams: maxStreams, threads: 1))
         let world = try shippedWorld()
-        let lexicon = try QuestLexicon(world: world, limits: QuestGrammarLimits(maxTitleLength: 60, maxTextLength: 240))
+        let lexicon = try QuestLexicon(world: world, limits: QuestGrammarLimits(maxTitleLength: 60, maxTextLength: 640, maxObjectives: 5))
         return try QuestModelRuntime(session: session, tokenizer: tokenizer, lexicon: lexicon)
     }
 

@@ -54,6 +54,6 @@ reach purring-mill
 when hours 18-22
 collect catnip-sprig 2 from kittenford saucer-well nipfield-market
 title The Bell of {purring-mill}
-text The miller's cat lost a bell near {purring-mill} at dusk. Gather 2 {catnip-sprig} by {kittenford} or {saucer-well} to calm her nerves.
+text The miller's cat lost a bell near {@1}. Gather {@2} by {kittenford} or {saucer-well} to calm her nerves.
 </quest>
 """

@@ -59,6 +59,14 @@ public enum ObjectivePhrase {
 
     static let longestQuantity = (1...99).map { quantity($0).count }.max() ?? 0
 
+    /// Every word a phrase can say besides names ("three pieces of", "only in rainy weather,
+    /// between … game time"), as one text: what a reader of rendered quests must know.
+    public static var everyWording: String {
+        let counts = (1..<numberWords.count).map { quantity($0) }
+        let clauses = Weather.allCases.map { clause(ObjectiveConditions(weather: [$0], gameTimeWindow: GameTimeWindow(fromHour: 1, toHour: 2))) }
+        return (counts + clauses + [list(["a", "b", "c"])]).joined(separator: " ")
+    }
+
     static func adjective(_ weather: Weather) -> String {
         switch weather {
         case .clear: "clear"

@@ -37,6 +37,9 @@ public enum QuestCorpus {
     public static let nftInterval = 3
     public static let trainFile = "train.txt"
     public static let heldOutFile = "heldout.txt"
+    /// The words of the quests' titles and texts (``ProseWords``), one per line: `purr train`
+    /// puts it beside the model, and the grammar then holds prose to it.
+    public static let wordsFile = "words.txt"
 
     /// The moment every sample is checked against (weather and game hours): 2025-02-01T00:00:00Z.
     public static let referenceDate = Date(timeIntervalSince1970: 1_738_368_000)
@@ -139,7 +142,7 @@ public enum QuestCorpus {
     }
 
     /// The title and text lines of the quest samples, without their keywords: the words the
-    /// quests are written with (the truth checker's dictionary).
+    /// quests are written with (`words.txt`; with ``proseAsRead(of:)`` the truth checker's dictionary).
     public static func prose(of samples: [String]) -> [String] {
         samples.filter { !isNFTSample($0) }.flatMap { sample in
             sample.split(separator: "\n").compactMap { line -> String? in
@@ -148,6 +151,20 @@ public enum QuestCorpus {
                 return nil
             }
         }
+    }
+
+    /// `words.txt` for these samples: every word of the quests' titles and texts, those no
+    /// personal quest uses marked `global` (a personal quest's grammar refuses them).
+    public static func wordsFileText(_ samples: [String]) -> String {
+        let all = ProseWords.words(inProse: prose(of: samples))
+        let personal = Set(ProseWords.words(inProse: prose(of: samples.filter { $0.hasPrefix("<quest> personal ") })))
+        return ProseWords.fileText(all, globalOnly: Set(all).subtracting(personal))
+    }
+
+    /// The quests' titles and texts and the words their `{@k}` phrases add when rendered:
+    /// every word a player reads in a corpus quest besides names.
+    public static func proseAsRead(of samples: [String]) -> [String] {
+        prose(of: samples) + [ObjectivePhrase.everyWording]
     }
 
     /// The text of a corpus file: samples separated by one blank line, ending in a newline.
@@ -202,10 +219,11 @@ public enum QuestCorpus {
 
     /// Writes `train.txt` and `heldout.txt` into a directory (which must exist).
     public static func write(_ corpus: (train: [String], heldOut: [String]), to directory: URL) throws(QuestCorpusError) {
-        for (file, samples) in [(trainFile, corpus.train), (heldOutFile, corpus.heldOut)] {
+        let words = wordsFileText(corpus.train + corpus.heldOut)
+        for (file, text) in [(trainFile, fileText(corpus.train)), (heldOutFile, fileText(corpus.heldOut)), (wordsFile, words)] {
             let url = directory.appendingPathComponent(file)
             do {
-                try Data(fileText(samples).utf8).write(to: url, options: .atomic)
+                try Data(text.utf8).write(to: url, options: .atomic)
             } catch {
                 throw QuestCorpusError(code: .unwritableFile, file: url.path, reason: "cannot write the file: \(error.localizedDescription)")
             }

@@ -92,9 +92,14 @@ extension QuestDocument {
                 throw QuestResolutionError(code: .unknownReference, field: field, reason: "a \"{\" is never closed")
             }
             let id = String(rest[rest.index(after: open)..<close])
-            let name: String?
+            var name: String?
             if let index = ObjectivePhrase.objectiveIndex(id) {
                 name = objectives.indices.contains(index) ? ObjectivePhrase.render(objectives[index], world: world) : nil
+                // "three pieces of …" starting a sentence starts with a capital.
+                let before = output.last { $0 != " " }
+                if let phrase = name, before == nil || before.map({ ".!?".contains($0) }) == true {
+                    name = phrase.prefix(1).uppercased() + phrase.dropFirst()
+                }
             } else {
                 name = world.pointOfInterest(id: id)?.name ?? world.item(id: id)?.name ?? world.region(id: id)?.name
             }

@@ -52,6 +52,11 @@ extension QuestGrammar {
         var closingSentences: UInt8 = 0
         /// Required names the text itself has named (the title's do not count here).
         var namedInText: UInt64 = 0
+        /// The node of the word being written in ``QuestLexicon/proseWords`` (when the last
+        /// byte is a letter).
+        var word: Int32 = 0
+        /// FNV-1a of the title as rendered so far, names in place of references.
+        var titleHash: UInt64 = QuestGrammar.hashOffset
 
         /// Whether the quest is finished (`</quest>` written); no byte is accepted after.
         public var isComplete: Bool { phase == .done }

@@ -8,6 +8,7 @@ import World
 extension QuestGrammar {
     static let space: UInt8 = 0x20
     static let newline: UInt8 = 0x0A
+    static let comma: UInt8 = 0x2C
     static let dash: UInt8 = 0x2D
     static let openBrace: UInt8 = 0x7B
     static let closeBrace: UInt8 = 0x7D
@@ -442,7 +443,14 @@ extension QuestGrammar {
     }
 
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+    /// The words the state's prose may use: a personal quest's have no race words.
+    @inline(__always)
+    func proseWords(_ state: State) -> ProseWords? {
+        state.scope == .personal ? lexicon.personalProseWords : lexicon.proseWords
+    }
+
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
     @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
     @inline(__always) static func isEndMark(_ b: UInt8) -> Bool { b == 0x2E || b == 0x21 || b == 0x3F }
     @inline(__always) static func isQuote(_ b: UInt8) -> Bool { b == 0x22 || b == 0x27 }
@@ -469,6 +477,9 @@ extension QuestGrammar {
             guard state.rendered > 0 else { return false }
             switch state.field {
             case .title:
+                if let words = proseWords(state), Self.isLetter(state.lastByte), !words.isWord(state.word) { return false }
+                // Not a title handed out lately, unless the title has no room left to differ.
+                if !avoidedTitles.isEmpty, avoidedTitles.contains(state.titleHash), rawRoom(state) > 0 { return false }
                 startLiteral(&state, .text)
             case .text:
                 // The text ends on an end mark, once every required name is in.
@@ -496,13 +507,31 @@ extension QuestGrammar {
             // Numbers are facts: only an objective's phrase may give one.
             if Self.isDigit(byte) { return false }
             if Self.isAlnum(byte), state.lastByte == Self.closeBrace { return false }
+            // No two spaces in a row, no space before a comma.
+            if state.lastByte == Self.space, byte == Self.space || byte == Self.comma { return false }
+            // Only words of the corpus: a letter must go on to one, another byte end one.
+            var word: Int32 = 0
+            var rest: Int32 = 0
+            if let words = proseWords(state) {
+                if Self.isLetter(byte) {
+                    word = words.step(Self.isLetter(state.lastByte) ? state.word : 0, byte)
+                    guard word >= 0 else { return false }
+                    rest = words.rest(word)
+                } else if Self.isLetter(state.lastByte), !words.isWord(state.word) {
+                    return false
+                }
+            }
             guard state.field == .text else {
-                guard rawRoom(state) >= 1 else { return false }
+                guard rawRoom(state) >= 1 + rest else { return false }
                 state.rendered += 1
                 state.lastByte = byte
+                state.titleHash = Self.hash(state.titleHash, byte)
+                state.word = word
                 return true
             }
-            return advanceTextByte(&state, byte)
+            guard advanceTextByte(&state, byte, rest: rest) else { return false }
+            state.word = word
+            return true
         default:
             return false
         }
@@ -511,7 +540,7 @@ extension QuestGrammar {
     /// A plain byte of the text: sentences start with a capital, end with . ! or ?, never
     /// repeat, and the text keeps room to end.
     @inline(__always)
-    private func advanceTextByte(_ state: inout State, _ byte: UInt8) -> Bool {
+    private func advanceTextByte(_ state: inout State, _ byte: UInt8, rest: Int32) -> Bool {
         let owes = owes(state)
         var gap = state.gap
         var hash = state.sentenceHash
@@ -522,7 +551,7 @@ extension QuestGrammar {
                 guard Self.closesSentence(state.lastByte), !state.said.contains(hash) else { return false }
                 said = hash
             case 1:
-                guard Self.isEndMark(state.lastByte) else { return false }
+                guard Self.isEndMark(state.lastByte), byte != 0x2E || state.lastByte != 0x2E else { return false }
             default:
                 return false
             }
@@ -543,7 +572,7 @@ extension QuestGrammar {
                 hash = Self.hash(hash, byte)
             }
         }
-        guard rawRoom(state) - 1 >= Self.need(gap: gap, lastByte: byte, owes: owes) else { return false }
+        guard rawRoom(state) - 1 >= Self.need(gap: gap, lastByte: byte, owes: owes) + rest else { return false }
         state.rendered += 1
         state.lastByte = byte
         state.gap = gap
@@ -602,6 +631,7 @@ extension QuestGrammar {
                 state.unmentionedCost -= length
             }
             if state.field == .text, bit >= 0 { state.namedInText |= 1 << UInt64(bit) }
+            if state.field == .title { state.titleHash = table.names[rank].reduce(state.titleHash) { Self.hash($0, $1) } }
             state.rendered += length
             state.lastByte = Self.closeBrace
             if state.field == .text { state.sentenceHash = Self.hash(state.sentenceHash, byte) }
@@ -624,24 +654,45 @@ extension QuestGrammar {
     /// them. Nil outside prose, and between two sentences of the text, where so few tokens
     /// pass (a capital must come) that walking the trie is cheap.
     struct ProseView {
-        enum FirstByte { case any, notSpace, notAlnum }
+        /// First bytes a plain token may not start with.
+        struct Exclusions: OptionSet {
+            let rawValue: UInt8
+            static let space = Exclusions(rawValue: 1)
+            static let alnum = Exclusions(rawValue: 2)
+            static let comma = Exclusions(rawValue: 4)
+        }
         var closingRoom: Int
         var openRoom: Int
-        var first: FirstByte
+        var first: Exclusions
+        /// The state is inside a word (its last byte a letter, the grammar holding words to
+        /// the corpus's): plain tokens starting with a letter go on with it and are walked;
+        /// others may only come when it is a whole word.
+        var inWord = false
+        var wordComplete = false
     }
 
     func proseView(_ state: State) -> ProseView? {
         guard state.phase == .prose else { return nil }
         let raw = rawRoom(state)
-        let first: ProseView.FirstByte = state.rendered == 0 ? .notSpace : state.lastByte == Self.closeBrace ? .notAlnum : .any
-        guard state.field == .text else {
+        var first: ProseView.Exclusions = []
+        if state.rendered == 0 { first.insert(.space) }
+        if state.lastByte == Self.closeBrace { first.insert(.alnum) }
+        if state.lastByte == Self.space { first.formUnion([.space, .comma]) }
+        var view: ProseView
+        if state.field == .text {
+            guard state.gap == 0 else { return nil }
+            let owes = owes(state)
+            let closing = Int(max(0, raw - Self.need(gap: 0, lastByte: 0x61, owes: owes)))
+            let open = Int(max(0, raw - Self.need(gap: 0, lastByte: Self.space, owes: owes)))
+            view = ProseView(closingRoom: closing, openRoom: open, first: first)
+        } else {
             let room = Int(max(0, raw))
-            return ProseView(closingRoom: room, openRoom: room, first: first)
+            view = ProseView(closingRoom: room, openRoom: room, first: first)
         }
-        guard state.gap == 0 else { return nil }
-        let owes = owes(state)
-        let closing = Int(max(0, raw - Self.need(gap: 0, lastByte: 0x61, owes: owes)))
-        let open = Int(max(0, raw - Self.need(gap: 0, lastByte: Self.space, owes: owes)))
-        return ProseView(closingRoom: closing, openRoom: open, first: first)
+        if let words = proseWords(state), Self.isLetter(state.lastByte) {
+            view.inWord = true
+            view.wordComplete = words.isWord(state.word)
+        }
+        return view
     }
 }

@@ -24,12 +24,17 @@ public struct QuestGrammar: Sendable {
     /// Rank of the requested region, or nil for any viable one.
     let regionRank: Int?
     public let difficulty: Int?
+    /// Hashes of rendered titles the quest may not have (``titleHash(_:)``).
+    let avoidedTitles: Set<UInt64>
 
     /// A grammar for one request.
+    /// - Parameter avoidTitles: titles, as rendered, that this quest's may not be (handed out
+    ///   lately in the region); a title at the length limit is taken whatever it is.
     /// - Throws: `QuestGrammarError` for an unknown region or a difficulty outside 1...5.
-    public init(lexicon: QuestLexicon, scope: QuestScope?, region: String?, difficulty: Int?) throws(QuestGrammarError) {
+    public init(lexicon: QuestLexicon, scope: QuestScope?, region: String?, difficulty: Int?, avoidTitles: [String] = []) throws(QuestGrammarError) {
         self.lexicon = lexicon
         self.scope = scope
+        avoidedTitles = Set(avoidTitles.map(Self.titleHash))
         if let region {
             guard let rank = lexicon.regionRank(region), lexicon.viableRegions.contains(rank) else {
                 throw QuestGrammarError(code: .unknownRegion, reason: "no region \"\(region)\" with a reachable place exists")
@@ -46,7 +51,8 @@ public struct QuestGrammar: Sendable {
 
     /// The grammar for a generator's request.
     public init(lexicon: QuestLexicon, request: QuestRequestContext) throws(QuestGrammarError) {
-        try self.init(lexicon: lexicon, scope: request.scope, region: request.region, difficulty: request.difficulty)
+        try self.init(lexicon: lexicon, scope: request.scope, region: request.region, difficulty: request.difficulty,
+                      avoidTitles: request.avoidTitles)
     }
 
     /// A grammar that accepts any well-formed quest of the world: the parser's.
@@ -55,7 +61,11 @@ public struct QuestGrammar: Sendable {
         scope = nil
         regionRank = nil
         difficulty = nil
+        avoidedTitles = []
     }
+
+    /// The hash the grammar keeps of a title as rendered (references as display names).
+    static func titleHash(_ rendered: String) -> UInt64 { sentenceHash(Array(rendered.utf8)) }
 
     /// The state before the first byte.
     public var start: State { State() }

@@ -14,6 +14,10 @@ public final class QuestLexicon: Sendable {
     public let profiles: [DifficultyProfile]
     public let rules: QuestRules
     public let limits: QuestGrammarLimits
+    /// The words prose may use; nil allows any letters.
+    public let proseWords: ProseWords?
+    /// The words a personal quest's prose may use (no race words); nil for ``proseWords``.
+    public let personalProseWords: ProseWords?
 
     let regions: [Region]
     let places: [PointOfInterest]
@@ -57,12 +61,17 @@ public final class QuestLexicon: Sendable {
     let rankOfNumber: [Int]
 
     /// Builds the tables.
+    /// - Parameters:
+    ///   - proseWords: the words titles and texts may use (the model's `words.txt`); nil for any.
+    ///   - personalProseWords: those a personal quest may use; nil for the same.
     /// - Throws: `QuestGrammarError` when the world or the profiles leave the grammar
     ///   unable to finish a quest (no five profiles, a text limit too short for the names).
     public init(
         world: World, profiles: [DifficultyProfile] = DifficultyProfile.standard, rules: QuestRules = QuestRules(),
-        limits: QuestGrammarLimits = QuestGrammarLimits()
+        limits: QuestGrammarLimits = QuestGrammarLimits(), proseWords: ProseWords? = nil, personalProseWords: ProseWords? = nil
     ) throws(QuestGrammarError) {
+        self.proseWords = proseWords
+        self.personalProseWords = personalProseWords ?? proseWords
         guard profiles.count == 5 else {
             throw QuestGrammarError(code: .badProfiles, reason: "need five difficulty profiles, got \(profiles.count)")
         }

@@ -48,8 +48,17 @@ extension QuestModelRuntime {
         } catch {
             throw QuestModelLoadError(path: directory, reason: "\(error)")
         }
+        // The corpus's words, when the directory has them: prose is then held to them.
+        let wordsPath = (directory as NSString).appendingPathComponent(QuestCorpus.wordsFile)
+        var words: (all: ProseWords, personal: ProseWords)?
+        if FileManager.default.fileExists(atPath: wordsPath) {
+            do { words = try ProseWords.read(URL(fileURLWithPath: wordsPath)) } catch {
+                throw QuestModelLoadError(path: wordsPath, reason: "cannot read the words: \(error.localizedDescription)")
+            }
+            if words?.personal.count == 0 { throw QuestModelLoadError(path: wordsPath, reason: "holds no words") }
+        }
         let lexicon: QuestLexicon
-        do { lexicon = try QuestLexicon(world: world) } catch {
+        do { lexicon = try QuestLexicon(world: world, proseWords: words?.all, personalProseWords: words?.personal) } catch {
             throw QuestModelLoadError(path: directory, reason: "the world cannot carry the quest grammar: \(error)")
         }
         do {

@@ -43,7 +43,7 @@ public final class QuestModelRuntime {
                 code: .vocabularyGap,
                 reason: "the tokenizer has \(tokenizer.vocabSize) tokens but the model \(session.config.vocab)")
         }
-        let vocabulary = TokenVocabulary(tokenizer: tokenizer)
+        let vocabulary = TokenVocabulary(tokenizer: tokenizer, words: [lexicon.proseWords, lexicon.personalProseWords].compactMap { $0 })
         let missing = vocabulary.missingGrammarBytes
         guard missing.isEmpty else {
             throw QuestModelError(

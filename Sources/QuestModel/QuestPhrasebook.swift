@@ -328,7 +328,7 @@ enum QuestPhrasebook {
             "smells profit on the wind.", "has a buyer waiting and an empty cart.",
             "wants the coffers full again.", "heard that prices are rising and wants to be ready.",
             "owes a debt and needs to pay it back soon.", "is opening a new stall and needs stock.",
-            "sees a chance to get rich and will share the reward.", "counts coins every night and finds too few.",
+            "sees a chance to get rich and will split the reward.", "counts coins every night and finds too few.",
             "has a [secret deal|private arrangement|promising venture] in the works.",
         ]
         case .ability: [
@@ -375,10 +375,13 @@ enum QuestPhrasebook {
         "[Hurry|Be swift], the clock is ticking.", "", "", "",
     ]
 
+    /// Each says a word no personal quest uses ("fastest", "quickest", "share", "winners",
+    /// "swiftest"…): a personal quest may only use personal quests' words, so it can never
+    /// promise a race.
     static let globalClosings = [
-        "The first paws to finish claim the reward.", "The fastest cats win.", "Only the quickest will be paid.",
-        "Every cat may try, but the reward goes to the first.", "Finish before the deadline to claim a share.",
-        "A reward awaits the winners.", "May the [swiftest|boldest|cleverest] cat win.", "", "",
+        "The fastest paws to finish claim the reward.", "The fastest cats win.", "Only the quickest will be paid.",
+        "The reward goes to the quickest of all who try.", "Finish before the deadline to claim a share.",
+        "A reward awaits the winners.", "May the [swiftest|cleverest] cat take the prize.", "", "",
     ]
 
     /// Linking words before the second and later steps.
@@ -403,7 +406,7 @@ enum QuestPhrasebook {
     ]
     static let reports = [
         "Return to $giver and tell $npc everything", "Bring word back to $npc at $giver", "Head back to $giver, where $npc waits",
-        "Report to $npc at $giver", "Hurry back to $giver", "Come home to $giver and share the news",
+        "Report to $npc at $giver", "Hurry back to $giver", "Come home to $giver and tell the news",
         "Meet $npc again at $giver", "Carry the news back to $giver", "[Return|Go back] to $giver [to collect your reward|for a well-earned nap]",
     ]
 

@@ -18,6 +18,8 @@ final class ReferenceTable: Sendable {
     let trie: WordTrie
     /// Display-name length in characters, per rank.
     let nameLength: [Int32]
+    /// FNV-1a step over each display name's bytes: `nameHash(h, rank)` continues `h` with it.
+    let names: [[UInt8]]
     /// Mention bit of an objective reference (its objective index), per rank; -1 for names.
     let requiredBit: [Int8]
     /// The bit that must be set before the text may name this rank; -1 for none.
@@ -38,6 +40,7 @@ final class ReferenceTable: Sendable {
         }
         trie = WordTrie(Array(merged.keys))
         var lengths: [Int32] = []
+        var nameBytes: [[UInt8]] = []
         var bits: [Int8] = []
         var unlocks: [Int8] = []
         var mask: UInt64 = 0
@@ -46,6 +49,7 @@ final class ReferenceTable: Sendable {
             let entry = merged[trie.word(rank)]
             let length = Int32(entry?.name.count ?? 0)
             lengths.append(length)
+            nameBytes.append(Array((entry?.name ?? "").utf8))
             if let objective = entry?.objective, objective < 64 {
                 bits.append(Int8(objective))
                 mask |= 1 << UInt64(objective)
@@ -56,6 +60,7 @@ final class ReferenceTable: Sendable {
             unlocks.append(entry?.unlockedBy.map { Int8(min($0, 63)) } ?? -1)
         }
         nameLength = lengths
+        names = nameBytes
         requiredBit = bits
         unlockBit = unlocks
         requiredMask = mask

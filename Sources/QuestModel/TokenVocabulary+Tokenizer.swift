@@ -4,8 +4,8 @@ extension TokenVocabulary {
     /// The vocabulary of a trained tokenizer. Added tokens (`<|bos|>`, `<|eos|>`, …) get no
     /// bytes, so the grammar never lets one appear inside a quest, where it would decode
     /// as literal text.
-    public init(tokenizer: BPETokenizer) {
-        self.init(count: tokenizer.vocabSize) { id in
+    public init(tokenizer: BPETokenizer, words: [ProseWords] = []) {
+        self.init(count: tokenizer.vocabSize, words: words) { id in
             tokenizer.isAddedToken(Int32(id)) ? [] : tokenizer.tokenBytes(Int32(id))
         }
     }

@@ -18,53 +18,120 @@ public struct TokenVocabulary: Sendable {
     private let fullTrie: TokenTrie
     /// Tokens that are not plain prose, for the prose path.
     private let specialTrie: TokenTrie
-    /// `closingUpTo[n]`: plain tokens of at most n bytes ending in a byte an end mark may
-    /// follow (index capped at the longest); `openUpTo[n]`: those ending in another byte.
-    private let closingUpTo: [BitSet]
-    private let openUpTo: [BitSet]
-    /// Plain tokens starting with a space, and with a letter or digit.
+    /// Plain tokens starting with a letter: inside a word they continue it and are walked.
+    private let letterTrie: TokenTrie
+    /// The plain tokens by length, for prose of any letters and for each set of words.
+    private let proseTables: [ProseTables]
+    /// Plain tokens starting with a space, with a letter or digit, with a comma, with a letter.
     private let spaceFirst: BitSet
     private let alnumFirst: BitSet
+    private let commaFirst: BitSet
+    private let letterFirst: BitSet
 
-    public init(tokenBytes: [[UInt8]]) {
+    /// Plain tokens by the characters they need, for one set of words (or none).
+    struct ProseTables: Sendable {
+        /// The words the tables were built for; they serve only a grammar state holding its
+        /// prose to these same words.
+        let words: ProseWords?
+        /// `closingUpTo[n]`: plain tokens needing at most n characters (with the letters that
+        /// end the word they stop in) and ending in a byte an end mark may follow (index capped
+        /// at the longest); `openUpTo[n]`: those ending in another byte. With words, only tokens
+        /// whose words are among them when the token starts a word.
+        let closingUpTo: [BitSet]
+        let openUpTo: [BitSet]
+
+        init(tokenBytes: [[UInt8]], words: ProseWords?) {
+            self.words = words
+            let needs: [Int?] = tokenBytes.map { bytes in
+                guard TokenVocabulary.isPlain(bytes) else { return nil }
+                guard let words else { return bytes.count }
+                return TokenVocabulary.wordCost(bytes, words: words)
+            }
+            let longest = needs.compactMap { $0 }.max() ?? 0
+            var closing: [BitSet] = []
+            var open: [BitSet] = []
+            var closingSoFar = BitSet(capacity: tokenBytes.count)
+            var openSoFar = BitSet(capacity: tokenBytes.count)
+            var byNeed = [[Int]](repeating: [], count: longest + 1)
+            for (id, need) in needs.enumerated() { if let need { byNeed[need].append(id) } }
+            for ids in byNeed {
+                for id in ids {
+                    if let last = tokenBytes[id].last, QuestGrammar.closesSentence(last) { closingSoFar.insert(id) } else { openSoFar.insert(id) }
+                }
+                closing.append(closingSoFar)
+                open.append(openSoFar)
+            }
+            closingUpTo = closing
+            openUpTo = open
+        }
+    }
+
+    /// - Parameter words: the sets of words prose grammars will hold texts to, if any; each
+    ///   gets its tables (a grammar with other words is served by walking the trie).
+    public init(tokenBytes: [[UInt8]], words: [ProseWords] = []) {
         self.tokenBytes = tokenBytes
         let tokens = tokenBytes.enumerated().map { (id: $0.offset, bytes: $0.element) }
         fullTrie = TokenTrie(tokens)
         specialTrie = TokenTrie(tokens.filter { !Self.isPlain($0.bytes) })
-        let longest = tokenBytes.filter(Self.isPlain).map(\.count).max() ?? 0
-        var closing: [BitSet] = []
-        var open: [BitSet] = []
-        var closingSoFar = BitSet(capacity: tokenBytes.count)
-        var openSoFar = BitSet(capacity: tokenBytes.count)
+        letterTrie = TokenTrie(tokens.filter { Self.isPlain($0.bytes) && QuestGrammar.isLetter($0.bytes[0]) })
+        var seen: [ProseWords] = []
+        for set in words where !seen.contains(where: { $0 === set }) { seen.append(set) }
+        proseTables = [ProseTables(tokenBytes: tokenBytes, words: nil)] + seen.map { ProseTables(tokenBytes: tokenBytes, words: $0) }
         var space = BitSet(capacity: tokenBytes.count)
         var alnum = BitSet(capacity: tokenBytes.count)
-        for length in 0...longest {
-            for (id, bytes) in tokenBytes.enumerated() where bytes.count == length && Self.isPlain(bytes) {
-                if let last = bytes.last, QuestGrammar.closesSentence(last) { closingSoFar.insert(id) } else { openSoFar.insert(id) }
-                if bytes[0] == QuestGrammar.space { space.insert(id) }
-                if QuestGrammar.isAlnum(bytes[0]) { alnum.insert(id) }
-            }
-            closing.append(closingSoFar)
-            open.append(openSoFar)
+        var comma = BitSet(capacity: tokenBytes.count)
+        var letter = BitSet(capacity: tokenBytes.count)
+        for (id, bytes) in tokenBytes.enumerated() where Self.isPlain(bytes) {
+            if bytes[0] == QuestGrammar.space { space.insert(id) }
+            if QuestGrammar.isAlnum(bytes[0]) { alnum.insert(id) }
+            if bytes[0] == QuestGrammar.comma { comma.insert(id) }
+            if QuestGrammar.isLetter(bytes[0]) { letter.insert(id) }
         }
-        closingUpTo = closing
-        openUpTo = open
         spaceFirst = space
         alnumFirst = alnum
+        commaFirst = comma
+        letterFirst = letter
+    }
+
+    /// The vocabulary with tables for one set of words (or none).
+    public init(tokenBytes: [[UInt8]], words: ProseWords?) {
+        self.init(tokenBytes: tokenBytes, words: words.map { [$0] } ?? [])
     }
 
     /// A token of plain prose characters: printable ASCII, no brace, no end mark (those end a
-    /// sentence, which the grammar checks), no digit (prose has none), not only spaces.
+    /// sentence, which the grammar checks), no digit (prose has none), not only spaces, no
+    /// two spaces and no space before a comma.
     static func isPlain(_ bytes: [UInt8]) -> Bool {
-        !bytes.isEmpty && !bytes.allSatisfy { $0 == QuestGrammar.space } && bytes.allSatisfy {
-            (0x20...0x7E).contains($0) && $0 != QuestGrammar.openBrace && $0 != QuestGrammar.closeBrace && !QuestGrammar.isEndMark($0)
-                && !QuestGrammar.isDigit($0)
+        guard !bytes.isEmpty, !bytes.allSatisfy({ $0 == QuestGrammar.space }) else { return false }
+        for (i, byte) in bytes.enumerated() {
+            guard (0x20...0x7E).contains(byte), byte != QuestGrammar.openBrace, byte != QuestGrammar.closeBrace,
+                  !QuestGrammar.isEndMark(byte), !QuestGrammar.isDigit(byte) else { return false }
+            if i > 0, bytes[i - 1] == QuestGrammar.space, byte == QuestGrammar.space || byte == QuestGrammar.comma { return false }
         }
+        return true
+    }
+
+    /// The characters a plain token needs when it starts a word: its length and the letters
+    /// that end the word it stops in; nil when a word in it is not one of `words`.
+    static func wordCost(_ bytes: [UInt8], words: ProseWords) -> Int? {
+        var node: Int32 = 0
+        var inWord = false
+        for byte in bytes {
+            if QuestGrammar.isLetter(byte) {
+                node = words.step(inWord ? node : 0, byte)
+                guard node >= 0 else { return nil }
+                inWord = true
+            } else {
+                if inWord, !words.isWord(node) { return nil }
+                inWord = false
+            }
+        }
+        return bytes.count + (inWord ? Int(words.rest(node)) : 0)
     }
 
     /// Builds the table from a tokenizer's `tokenBytes(id)`.
-    public init(count: Int, bytes: (Int) -> [UInt8]) {
-        self.init(tokenBytes: (0..<max(0, count)).map(bytes))
+    public init(count: Int, words: [ProseWords] = [], bytes: (Int) -> [UInt8]) {
+        self.init(tokenBytes: (0..<max(0, count)).map(bytes), words: words)
     }
 
     public var count: Int { tokenBytes.count }
@@ -73,21 +140,27 @@ public struct TokenVocabulary: Sendable {
     public func allowedTokens(grammar: QuestGrammar, state: QuestGrammar.State) -> GrammarMask {
         var mask = GrammarMask(vocabularySize: count)
         guard !state.isComplete else { return mask }
-        if let prose = grammar.proseView(state) {
+        if let prose = grammar.proseView(state), let tables = tables(for: grammar.proseWords(state)) {
             specialTrie.collect(grammar: grammar, state: state, into: &mask)
-            guard !closingUpTo.isEmpty else { return mask }
+            if prose.inWord { letterTrie.collect(grammar: grammar, state: state, into: &mask) }
+            let closingUpTo = tables.closingUpTo, openUpTo = tables.openUpTo
+            guard !closingUpTo.isEmpty, !prose.inWord || prose.wordComplete else { return mask }
             var plain = closingUpTo[min(prose.closingRoom, closingUpTo.count - 1)]
                 .union(openUpTo[min(prose.openRoom, openUpTo.count - 1)])
-            switch prose.first {
-            case .any: break
-            case .notSpace: plain = plain.subtracting(spaceFirst)
-            case .notAlnum: plain = plain.subtracting(alnumFirst)
-            }
+            if prose.first.contains(.space) { plain = plain.subtracting(spaceFirst) }
+            if prose.first.contains(.alnum) { plain = plain.subtracting(alnumFirst) }
+            if prose.first.contains(.comma) { plain = plain.subtracting(commaFirst) }
+            if prose.inWord { plain = plain.subtracting(letterFirst) }
             mask.bits = mask.bits.union(plain)
         } else {
             fullTrie.collect(grammar: grammar, state: state, into: &mask)
         }
         return mask
+    }
+
+    private func tables(for words: ProseWords?) -> ProseTables? {
+        for tables in proseTables where tables.words === words { return tables }
+        return nil
     }
 
     /// The same mask by walking the whole trie: the reference the fast path is tested

@@ -56,6 +56,9 @@ struct WordTrie: Sendable {
 
     var count: Int { words.count }
 
+    /// How many nodes, the root included.
+    var nodeCount: Int { terminal.count }
+
     /// The node reached from `node` by `byte`, or nil.
     @inline(__always)
     func child(_ node: Int, _ byte: UInt8) -> Int? {

@@ -7,7 +7,12 @@ public final class TitleMemory: Sendable {
     private let titles = Mutex<[String: [String]]>([:])
     public let window: Int
 
-    public init(window: Int = 12) { self.window = max(1, window) }
+    /// - Parameter window: how many titles of a region it keeps: a player who asks for that
+    ///   many quests there meets no title twice.
+    public init(window: Int = 100) { self.window = max(1, window) }
+
+    /// The titles kept for a region, oldest first.
+    public func recent(region: String) -> [String] { titles.withLock { $0[region] ?? [] } }
 
     public func contains(_ title: String, region: String) -> Bool {
         titles.withLock { $0[region]?.contains(title) ?? false }
@@ -63,8 +68,17 @@ public struct TruthfulGenerator: QuestGenerator {
         try generate(all: [request])[0].get()
     }
 
-    public func generate(all requests: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] {
-        guard let world = requests.first?.world else { return [] }
+    public func generate(all asked: [QuestRequestContext]) -> [Result<QuestSpec, any Error>] {
+        guard let world = asked.first?.world else { return [] }
+        // The primary is told the titles to avoid, so it writes another rather than being refused.
+        let memory = recentTitles
+        func avoiding(_ request: QuestRequestContext) -> QuestRequestContext {
+            guard let memory, let region = request.region else { return request }
+            var request = request
+            request.avoidTitles += memory.recent(region: region)
+            return request
+        }
+        let requests = asked.map(avoiding)
         let checker = QuestTruthChecker(world: world, dictionary: dictionary)
         // The fallback writes from fixed templates of its own, outside the model's dictionary.
         let fallbackChecker = QuestTruthChecker(world: world)
@@ -92,7 +106,7 @@ public struct TruthfulGenerator: QuestGenerator {
             attempt += 1
             let indices = owed.keys.sorted()
             let again = indices.map { index -> QuestRequestContext in
-                var request = requests[index]
+                var request = avoiding(asked[index])
                 request.seed = Self.reseed(request.seed, attempt: attempt)
                 return request
             }

@@ -41,10 +41,13 @@ public struct QuestRequestContext: Sendable {
     /// When the quest will start; weather conditions are checked against the real
     /// forecast from this moment, so nothing is asked that cannot happen in time.
     public var now: Date
+    /// Titles (as players read them) handed out lately where this quest will be: a generator
+    /// that can should give another.
+    public var avoidTitles: [String]
 
     public init(
         world: World, scope: QuestScope, region: String? = nil, difficulty: Int? = nil,
-        requesterPosition: Point? = nil, seed: UInt64, now: Date
+        requesterPosition: Point? = nil, seed: UInt64, now: Date, avoidTitles: [String] = []
     ) {
         self.world = world
         self.scope = scope
@@ -53,6 +56,7 @@ public struct QuestRequestContext: Sendable {
         self.requesterPosition = requesterPosition
         self.seed = seed
         self.now = now
+        self.avoidTitles = avoidTitles
     }
 
     /// Where the route starts: the requester's position for a personal quest when it is

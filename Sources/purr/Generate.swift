@@ -51,6 +51,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print summary figures (valid share, distinct-2, novelty, speed) instead of every quest.")
     var stats = false
 
+    @Option(help: "With --stats: how many untruthful quests to show, with what the checker found.")
+    var showUntruthful = 3
+
     @Flag(help: "With --stats: -n quests for every region × difficulty (1-5), for the variety figures per region and cell.")
     var grid = false
 
@@ -135,7 +138,7 @@ struct Generate: ParsableCommand {
             for sample in train + heldOut {
                 for line in sample.split(separator: "\n") where line.hasPrefix("text ") { corpusBodies.insert(String(line.dropFirst(5))) }
             }
-            corpusProse = QuestCorpus.prose(of: train + heldOut)
+            corpusProse = QuestCorpus.proseAsRead(of: train + heldOut)
         }
         let dictionary = corpusProse.isEmpty ? nil : QuestTruthChecker.dictionary(from: corpusProse)
         let novel = bodies.filter { !corpusBodies.contains($0) }.count
@@ -188,7 +191,7 @@ struct Generate: ParsableCommand {
             for code in Set(report.violations.map(\.code)) { byCode[code, default: 0] += 1 }
             if report.count(.repeatedSentence) > 0 { repeated += 1 }
             if report.count(.fragment) > 0 { fragments += 1 }
-            if !report.isTruthful, examples.count < 3 { examples.append("\(report)") }
+            if !report.isTruthful, examples.count < showUntruthful { examples.append("\(report)\n    \(o.spec.description)") }
         }
         let truthful = byDifficulty.values.reduce(0) { $0 + $1.truthful }
         let n = max(1, valid.count)
@@ -226,7 +229,7 @@ struct Generate: ParsableCommand {
             print(String(format: "distinct objective sets per request cell: %.1f %% on average over %d cells (%d quests)",
                          100 * ratios.reduce(0, +) / Double(ratios.count), sized.count, sized.reduce(0) { $0 + $1.count }))
         }
-        for e in examples { print("untruthful: \(e.prefix(300))") }
+        for e in examples { print("untruthful: \(e.prefix(1_200))") }
     }
 
     /// The quests the server would hand out: the model's through `TruthfulGenerator`, 8 at a
@@ -247,7 +250,7 @@ struct Generate: ParsableCommand {
         }
         var prose: [String] = []
         if let (train, heldOut) = try? QuestCorpus.load(directory: URL(fileURLWithPath: corpus)) {
-            prose = QuestCorpus.prose(of: train + heldOut)
+            prose = QuestCorpus.proseAsRead(of: train + heldOut)
         }
         let dictionary = prose.isEmpty ? nil : QuestTruthChecker.dictionary(from: prose)
         let fallback = Counting()

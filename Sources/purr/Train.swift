@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelTraining
+import QuestModel
 
 /// `purr train`: trains the quest model on the corpus, with progress, evaluation, checkpoints and resume.
 struct Train: ParsableCommand {
@@ -37,6 +38,13 @@ struct Train: ParsableCommand {
             throw ExitCode(2)
         }
         bar.finish()
+        // The words the model learned to write, for the grammar that will hold it to them.
+        let words = URL(fileURLWithPath: corpus).appendingPathComponent(QuestCorpus.wordsFile)
+        let target = URL(fileURLWithPath: out).appendingPathComponent(QuestCorpus.wordsFile)
+        if FileManager.default.fileExists(atPath: words.path) {
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: words, to: target)
+        }
         print(String(format: "trained %d parameters for %d steps in %.0f s (%.0f tokens/s); loss %.4f, held-out loss %.4f",
                      summary.parameters, summary.steps, summary.seconds, summary.tokensPerSecond,
                      summary.finalLoss, summary.heldOutLoss))

@@ -40,6 +40,20 @@ import World
         }
     }
 
+    @Test("words.txt holds exactly the words of the committed quests' titles and texts")
+    func theWordsFileIsTheCorpusWords() throws {
+        let corpus = try QuestCorpus.load(directory: Self.directory)
+        let file = try String(contentsOf: Self.directory.appendingPathComponent(QuestCorpus.wordsFile), encoding: .utf8)
+        #expect(file == QuestCorpus.wordsFileText(corpus.train + corpus.heldOut))
+        // No digits, every word a run of lower-case letters; race words marked global.
+        let lines = file.split(separator: "\n")
+        #expect(lines.allSatisfy { line in
+            let parts = line.split(separator: " ")
+            return (parts.count == 1 || parts.count == 2 && parts[1] == "global") && parts[0].allSatisfy { ("a"..."z").contains($0) }
+        })
+        for race in ["fastest", "quickest", "winners", "share", "ye", "swiftest"] { #expect(lines.contains("\(race) global")) }
+    }
+
     @Test func theCommittedFilesAreWhatTheBuilderWrites() throws {
         let corpus = try QuestCorpus.load(directory: Self.directory)
         // Sample i depends only on the seed and the samples before it: a small build is a prefix.

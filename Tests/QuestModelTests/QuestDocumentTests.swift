@@ -123,6 +123,25 @@ import World
         }
     }
 
+    @Test("A title handed out lately is refused at its end; another, or one with no room left to differ, is taken")
+    func avoidedTitles() throws {
+        let lexicon = try shippedLexicon()
+        let avoiding = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "catnip-meadows", difficulty: 2,
+                                        avoidTitles: ["The Bell of The Purring Mill"])
+        do {
+            _ = try QuestDocument.parse(sampleQuest, lexicon: lexicon, grammar: avoiding)
+            Issue.record("an avoided title parsed")
+        } catch {
+            #expect(error.line == 5, "\(error)")
+        }
+        let other = sampleQuest.replacingOccurrences(of: "title The Bell of {purring-mill}", with: "title The Bells of {purring-mill}")
+        #expect(throws: Never.self) { try QuestDocument.parse(other, lexicon: lexicon, grammar: avoiding) }
+        let full = String(repeating: "x", count: lexicon.limits.maxTitleLength)
+        let fullAvoiding = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "catnip-meadows", difficulty: 2, avoidTitles: [full])
+        let atLimit = sampleQuest.replacingOccurrences(of: "title The Bell of {purring-mill}", with: "title " + full)
+        #expect(throws: Never.self) { try QuestDocument.parse(atLimit, lexicon: lexicon, grammar: fullAvoiding) }
+    }
+
     @Test("An objective's phrase gives its place or count and item, and its conditions, in the contract's terms")
     func objectivePhrases() throws {
         let world = try shippedWorld()

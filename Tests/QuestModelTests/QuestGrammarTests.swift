@@ -57,11 +57,13 @@ import World
         #expect(grammar.advance(&storm, bytes: Array("storm\n".utf8)) == 6)
     }
 
-    @Test func theTokenMaskMatchesTryingEveryTokenByteByByte() throws {
-        let lexicon = try shippedLexicon()
+    @Test(arguments: [false, true])
+    func theTokenMaskMatchesTryingEveryTokenByteByByte(words: Bool) throws {
+        let lexicon = try shippedLexicon(words: words)
         let samples = try corpusSamples(400)
-        let vocabulary = syntheticVocabulary(texts: samples)
-        for text in samples.prefix(3) {
+        let plain = syntheticVocabulary(texts: samples)
+        let vocabulary = TokenVocabulary(tokenBytes: plain.tokenBytes, words: [lexicon.proseWords, lexicon.personalProseWords].compactMap { $0 })
+        for text in samples.prefix(words ? 6 : 3) {
             let document = try QuestDocument.parse(text, lexicon: lexicon)
             let grammar = try QuestGrammar(lexicon: lexicon, scope: document.scope, region: document.region, difficulty: document.difficulty)
             var state = grammar.start
@@ -84,10 +86,11 @@ import World
         }
     }
 
-    @Test func randomByteWalksNeverReachADeadEnd() throws {
-        let lexicon = try shippedLexicon()
+    @Test(arguments: [false, true])
+    func randomByteWalksNeverReachADeadEnd(words: Bool) throws {
+        let lexicon = try shippedLexicon(words: words)
         let world = try shippedWorld()
-        var random = SplitMix64(seed: 9)
+        var random = SplitMix64(seed: words ? 19 : 9)
         for walk in 0..<40 {
             let region = world.regions[walk % world.regions.count].id
             let grammar = try QuestGrammar(lexicon: lexicon, scope: walk % 2 == 0 ? .personal : .global, region: walk % 5 == 0 ? nil : region, difficulty: walk % 3 == 0 ? nil : 1 + walk % 5)
@@ -111,6 +114,48 @@ import World
             let spec = try document.spec(lexicon: lexicon, now: testNow, horizon: 7 * 86_400)
             try QuestValidator.validate(spec, world: world, now: testNow)
         }
+    }
+
+    @Test("With the corpus's words, prose holds only those words, whole, and no doubled space, space before a comma or \"..\"")
+    func proseWords() throws {
+        let lexicon = try shippedLexicon(words: true)
+        let words = try #require(lexicon.proseWords)
+        #expect(words.count > 500)
+        let grammar = try QuestGrammar(lexicon: lexicon, scope: .personal, region: "catnip-meadows", difficulty: 2)
+        let base = sampleQuest.components(separatedBy: "\ntitle ")[0] + "\ntitle The Cat of {purring-mill}\ntext "
+        func accepts(_ prose: String) -> Bool {
+            var state = grammar.start
+            let bytes = Array((base + prose).utf8)
+            return grammar.advance(&state, bytes: bytes) == bytes.count
+        }
+        #expect(accepts("The cat was lost near {@1}. Gather"))
+        #expect(accepts("THE CAT"))                                   // any case
+        #expect(!accepts("Theffort"))                                 // not a word
+        #expect(!accepts("The catz"))
+        #expect(!accepts("Come Wreck"))                                // "wreck" is no corpus word of prose
+        #expect(!accepts("The  cat"))
+        #expect(!accepts("The cat , then"))
+        #expect(!accepts("The cat.."))
+        #expect(accepts("The cat?!"))
+        // A word cut off cannot end the title either.
+        var state = grammar.start
+        let title = Array("<quest> personal catnip-meadows d2 comfort\nreach purring-mill\ntitle The Ca".utf8)
+        #expect(grammar.advance(&state, bytes: title) == title.count)
+        var cut = state
+        #expect(!grammar.advance(&cut, 0x0A))
+        #expect(grammar.advance(&state, bytes: Array("t\n".utf8)) == 2)
+        // A personal quest cannot say a word only global quests use; a global one can.
+        #expect(!accepts("The fastest cats"))
+        #expect(!accepts("Claim a share"))
+        let global = try QuestGrammar(lexicon: lexicon, scope: .global, region: "catnip-meadows", difficulty: 2)
+        var race = global.start
+        let raceBytes = Array((base.replacingOccurrences(of: "personal", with: "global") + "The fastest cats").utf8)
+        #expect(global.advance(&race, bytes: raceBytes) == raceBytes.count)
+        // Without words any letters pass.
+        let free = try QuestGrammar(lexicon: try shippedLexicon(), scope: .personal, region: "catnip-meadows", difficulty: 2)
+        var anything = free.start
+        let bytes = Array((base + "Theffort").utf8)
+        #expect(free.advance(&anything, bytes: bytes) == bytes.count)
     }
 
     /// The per-step cost of the mask for a 2,048-token vocabulary, measured by replaying

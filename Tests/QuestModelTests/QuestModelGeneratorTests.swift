@@ -83,6 +83,38 @@ import World
         #expect(result.attempts < 170)
     }
 
+    @Test("Held to the corpus's words, uniform and adversarial logits still give valid, solvable quests whose words are all the corpus's")
+    func questsHeldToTheCorpusWords() throws {
+        let withWords = try shippedLexicon(words: true)
+        let words = try #require(withWords.proseWords), personal = try #require(withWords.personalProseWords)
+        let short = try #require(Self.shortProse)
+        let world = try shippedWorld()
+        let lexicon = try QuestLexicon(world: world, limits: short.limits, proseWords: words, personalProseWords: personal)
+        let vocabulary = TokenVocabulary(tokenBytes: try vocabulary().tokenBytes, words: [words, personal])
+        let lines = try String(contentsOf: repositoryRoot.appendingPathComponent("quests/words.txt"), encoding: .utf8).split(separator: "\n")
+        let allowed = Set(lines.compactMap { $0.split(separator: " ").first.map(String.init) })
+        let personalOnly = Set(lines.filter { !$0.contains(" ") }.map(String.init))
+        let flavours: [AdversarialLogits.Flavour?] = [nil] + AdversarialLogits.Flavour.allCases.map(Optional.some)
+        var attempts = 0
+        for (index, flavour) in flavours.enumerated() {
+            let generator = try QuestModelGenerator(lexicon: lexicon, vocabulary: vocabulary, makeSource: { seed -> any LogitsSource in
+                flavour.map { AdversarialLogits(flavour: $0, vocabulary: vocabulary, seed: seed) } ?? UniformLogits(size: vocabulary.count, seed: seed)
+            })
+            for request in requests(12, world: world, seed: 9_000 + UInt64(index) * 100) {
+                let output = try generator.generateWithReport(request)
+                attempts += output.attempts
+                let spec = output.spec
+                try QuestValidator.validate(spec, world: world, origin: try #require(request.origin(regionID: spec.region)), now: request.now)
+                let document = try QuestDocument.parse(output.text, lexicon: lexicon)
+                let may = request.scope == .personal ? personalOnly : allowed
+                for word in ProseWords.words(inProse: [document.title, document.body]) where !may.contains(word) {
+                    Issue.record("\(flavour.map { "\($0)" } ?? "uniform"): \"\(word)\" is not a corpus word of a \(request.scope) quest")
+                }
+            }
+        }
+        #expect(attempts < flavours.count * 12 * 11 / 10 + 2)
+    }
+
     @Test func questsWithTheDefaultProseLimitsAreValidToo() throws {
         let size = try vocabulary().count
         let requests = requests(60, world: try shippedWorld(), seed: 5_000)

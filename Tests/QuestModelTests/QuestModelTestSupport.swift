@@ -20,6 +20,20 @@ let shared: (world: World, lexicon: QuestLexicon)? = {
 
 struct MissingWorld: Error {}
 
+/// The shipped lexicon holding prose to the corpus's words (`quests/words.txt`), loaded once.
+let sharedWithWords: QuestLexicon? = {
+    guard let world = shared?.world,
+          let words = try? ProseWords.read(repositoryRoot.appendingPathComponent("quests").appendingPathComponent(QuestCorpus.wordsFile))
+    else { return nil }
+    return try? QuestLexicon(world: world, proseWords: words.all, personalProseWords: words.personal)
+}()
+
+func shippedLexicon(words: Bool) throws -> QuestLexicon {
+    guard words else { return try shippedLexicon() }
+    guard let sharedWithWords else { throw MissingWorld() }
+    return sharedWithWords
+}
+
 func shippedWorld() throws -> World {
     guard let shared else { throw MissingWorld() }
     return shared.world

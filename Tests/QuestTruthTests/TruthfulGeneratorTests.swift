@@ -74,9 +74,12 @@ struct Failing: QuestGenerator, Error {
 
     @Test("A title handed out in the region a dozen quests ago or less is written again; the fallback's is taken as it is")
     func repeatedTitles() throws {
-        struct SameTitle: QuestGenerator {
+        final class SameTitle: QuestGenerator {
+            /// The titles each request asked it to avoid.
+            let avoided = Mutex<[[String]]>([])
             var preferredBatchSize: Int { 8 }
             func generate(_ request: QuestRequestContext) throws -> QuestSpec {
+                avoided.withLock { $0.append(request.avoidTitles) }
                 var spec = try GrammarQuestGenerator().generate(request)
                 spec.title = "The Same Old Errand"
                 return spec
@@ -90,7 +93,8 @@ struct Failing: QuestGenerator, Error {
                                                       now: Date(timeIntervalSince1970: 1_738_000_000)) }
         let memory = TitleMemory(window: 12)
         let reasons = Mutex<[QuestTruthReport.Code]>([])
-        let gate = TruthfulGenerator(primary: SameTitle(), fallback: GrammarQuestGenerator(), retries: 1, recentTitles: memory) { refusal in
+        let primary = SameTitle()
+        let gate = TruthfulGenerator(primary: primary, fallback: GrammarQuestGenerator(), retries: 1, recentTitles: memory) { refusal in
             reasons.withLock { $0 += refusal.report.violations.map(\.code) }
         }
         let first = try gate.generate(asked[0])
@@ -100,6 +104,8 @@ struct Failing: QuestGenerator, Error {
         #expect(second.title != "The Same Old Errand")
         #expect(second == (try GrammarQuestGenerator().generate(asked[1])))
         #expect(reasons.withLock { $0 } == [.repeatedTitle, .repeatedTitle])
+        // The primary was told which title to avoid, the first time and on the retry.
+        #expect(primary.avoided.withLock { $0 } == [[], ["The Same Old Errand"], ["The Same Old Errand"]])
         // Another region's memory is its own; an old title comes back once the window has moved on.
         let small = TitleMemory(window: 2)
         small.record("A", region: "r")

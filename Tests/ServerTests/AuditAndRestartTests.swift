@@ -215,6 +215,24 @@ import World
         }
     }
 
+    @Test("A words file beside the model that holds no words stops start-up with the file named")
+    func emptyWordsFile() async throws {
+        let dir = NSTemporaryDirectory() + "purr-model-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let shipped = TestPaths.root.appendingPathComponent("assets/models/quest")
+        for file in ["config.json", "model.safetensors", "tokenizer.json"] {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(file), to: URL(fileURLWithPath: dir + "/" + file))
+        }
+        try "\n".write(toFile: dir + "/words.txt", atomically: true, encoding: .utf8)
+        var config = ServerConfig()
+        config.world.root = TestPaths.root.path
+        config.model.path = dir
+        let world = try ServerApp.loadWorld(config)
+        #expect { try ServerApp.makeGenerator(config, world: world, logger: Logger(label: "t")) } throws: { e in
+            (e as? StartupError)?.message.contains(dir + "/words.txt") == true
+        }
+    }
+
     @Test("An unknown generator name is refused")
     func unknownGenerator() throws {
         var config = ServerConfig()

@@ -254,7 +254,7 @@ public final class ServerApp: Sendable {
     static func corpusDictionary(_ config: ServerConfig) -> Set<String>? {
         let directory = URL(fileURLWithPath: config.world.root).appendingPathComponent("quests")
         guard let (train, heldOut) = try? QuestCorpus.load(directory: directory) else { return nil }
-        return QuestTruthChecker.dictionary(from: QuestCorpus.prose(of: train + heldOut))
+        return QuestTruthChecker.dictionary(from: QuestCorpus.proseAsRead(of: train + heldOut))
     }
 
     static func loadWorld(_ config: ServerConfig) throws -> World {

@@ -156,9 +156,30 @@ public enum QuestCorpus {
     /// `words.txt` for these samples: every word of the quests' titles and texts, those no
     /// personal quest uses marked `global` (a personal quest's grammar refuses them).
     public static func wordsFileText(_ samples: [String]) -> String {
-        let all = ProseWords.words(inProse: prose(of: samples))
-        let personal = Set(ProseWords.words(inProse: prose(of: samples.filter { $0.hasPrefix("<quest> personal ") })))
-        return ProseWords.fileText(all, globalOnly: Set(all).subtracting(personal))
+        let quests = samples.filter { !isNFTSample($0) }
+        let all = ProseWords.words(inProse: prose(of: quests)).filter { !ProseWords.conditionWords.contains($0) }
+        let personal = Set(ProseWords.words(inProse: prose(of: quests.filter { $0.hasPrefix("<quest> personal ") })))
+        var marks: [String: [ProseWords.Mark]] = [:]
+        for word in all where !personal.contains(word) { marks[word, default: []].append(.global) }
+        // The word right before each objective's `{@k}`, by the objective's kind.
+        for sample in quests {
+            let lines = sample.split(separator: "\n")
+            let kinds = lines.compactMap { $0.hasPrefix("reach ") ? ProseWords.Mark.reach : $0.hasPrefix("collect ") ? .collect : nil }
+            guard let text = lines.first(where: { $0.hasPrefix("text ") }) else { continue }
+            let bytes = Array(text.utf8)
+            var i = 0
+            while i + 2 < bytes.count {
+                defer { i += 1 }
+                guard bytes[i] == 0x7B, bytes[i + 1] == 0x40, let close = bytes[i...].firstIndex(of: 0x7D),
+                      let index = ObjectivePhrase.objectiveIndex(String(decoding: bytes[(i + 1)..<close], as: UTF8.self)),
+                      kinds.indices.contains(index), i >= 2, bytes[i - 1] == 0x20 else { continue }
+                var start = i - 1
+                while start > 0, QuestGrammar.isLetter(bytes[start - 1]) { start -= 1 }
+                let word = String(decoding: bytes[start..<(i - 1)], as: UTF8.self).lowercased()
+                if !word.isEmpty, !(marks[word] ?? []).contains(kinds[index]) { marks[word, default: []].append(kinds[index]) }
+            }
+        }
+        return ProseWords.fileText(all, marks: marks)
     }
 
     /// The quests' titles and texts and the words their `{@k}` phrases add when rendered:

@@ -399,7 +399,7 @@ extension QuestGrammar {
                 line = .collect(item: item.id, count: Int(draft.count), sources: [], conditions: draft.conditions)
             }
             let phrase = ObjectivePhrase.render(line, world: lexicon.world) ?? ""
-            entities.append(.init(id: ObjectivePhrase.referenceID(index), name: phrase, objective: index))
+            entities.append(.init(id: ObjectivePhrase.referenceID(index), name: phrase, objective: index, isCollect: draft.kind == .collect))
         }
         let table = ReferenceTable(entities)
         state.references = table
@@ -463,6 +463,10 @@ extension QuestGrammar {
     /// until the length limit.
     static let maxClosingSentences: UInt8 = 6
 
+    /// Characters of free room below which an objective's `{@k}` may follow any word: room
+    /// enough to write one that may precede it ("at ", "gather ") and go on.
+    static let wordRuleRoom: Int32 = 40
+
     static let hashOffset: UInt64 = 0xCBF2_9CE4_8422_2325
     @inline(__always) static func hash(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01B3 }
 
@@ -512,13 +516,17 @@ extension QuestGrammar {
             // Only words of the corpus: a letter must go on to one, another byte end one.
             var word: Int32 = 0
             var rest: Int32 = 0
+            var lastWord: Int32 = -1
             if let words = proseWords(state) {
                 if Self.isLetter(byte) {
+                    // A capital only at a word's start: "greeN" is no word.
+                    if Self.isUpper(byte), Self.isLetter(state.lastByte) { return false }
                     word = words.step(Self.isLetter(state.lastByte) ? state.word : 0, byte)
                     guard word >= 0 else { return false }
                     rest = words.rest(word)
-                } else if Self.isLetter(state.lastByte), !words.isWord(state.word) {
-                    return false
+                } else if Self.isLetter(state.lastByte) {
+                    guard words.isWord(state.word) else { return false }
+                    if byte == Self.space { lastWord = words.rank(state.word) }
                 }
             }
             guard state.field == .text else {
@@ -527,10 +535,12 @@ extension QuestGrammar {
                 state.lastByte = byte
                 state.titleHash = Self.hash(state.titleHash, byte)
                 state.word = word
+                state.lastWord = lastWord
                 return true
             }
             guard advanceTextByte(&state, byte, rest: rest) else { return false }
             state.word = word
+            state.lastWord = lastWord
             return true
         default:
             return false
@@ -599,6 +609,13 @@ extension QuestGrammar {
         if bit >= 0 {
             let before: UInt64 = (1 << UInt64(bit)) - 1
             guard mentioned & (1 << UInt64(bit)) == 0, mentioned & table.requiredMask & before == table.requiredMask & before else { return false }
+            // Right after a word that may stand before this kind of objective ("at", "gather"),
+            // while the text has room to write one; near its end any word will do, so the text
+            // can always be finished.
+            if let words = proseWords(state), let allowed = table.isCollect[rank] ? words.beforeCollect : words.beforeReach,
+               rawRoom(state) >= Self.wordRuleRoom {
+                guard state.lastByte == Self.space, state.lastWord >= 0, allowed.contains(Int(state.lastWord)) else { return false }
+            }
             room += length
             mentioned |= 1 << UInt64(bit)
         }

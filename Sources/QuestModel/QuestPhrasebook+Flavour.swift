@@ -27,7 +27,7 @@ extension QuestPhrasebook {
         ]
         case .mountain: [
             "The air is thin and cold among the peaks of $region.", "Loose scree makes every step in $region a gamble.",
-            "Eagles circle high above $region.", "Snow lingers in the shadows of $region all year.",
+            "Eagles circle high above $region.", "Frost lingers in the shadows of $region all year.",
             "The paths of $region wind along dizzying ledges.", "Even the goats of $region tread carefully.",
             "Echoes roll back and forth between the cliffs of $region.", "Only the hardiest cats make a home in $region.",
         ]
@@ -39,13 +39,13 @@ extension QuestPhrasebook {
         ]
         case .desert: [
             "The sand of $region burns the pads of careless paws.", "In $region the horizon shimmers with mirages.",
-            "Dunes in $region shift a little every night.", "Water is worth more than gold in $region.",
-            "Lizards sun themselves on every rock in $region.", "The nights of $region are as cold as the days are hot.",
-            "Wind carves strange shapes into the dunes of $region.", "Caravans cross $region only in the cool of the morning.",
+            "Dunes in $region shift a little every day.", "Water is worth more than gold in $region.",
+            "Lizards sun themselves on every rock in $region.", "The sand of $region burns every paw that crosses it.",
+            "Wind carves strange shapes into the dunes of $region.", "Caravans cross $region only when the sand has cooled.",
         ]
         case .tundra: [
-            "The wind of $region cuts through the thickest fur.", "Snow hares vanish against the white of $region.",
-            "In $region the ground is frozen hard as stone.", "Lights dance in the sky over $region on clear nights.",
+            "The wind of $region cuts through the thickest fur.", "White hares vanish against the frost of $region.",
+            "In $region the ground is frozen hard as stone.", "Lights dance in the sky over $region.",
             "Every breath turns to frost in $region.", "Tracks in the frost of $region tell many stories.",
             "The silence of $region is broken only by the wind.", "Few trees grow in $region, and none grow tall.",
         ]
@@ -59,7 +59,7 @@ extension QuestPhrasebook {
             "Gulls scream over the harbour of $region.", "Waves crash against the rocks of $region.",
             "The salt wind of $region gets into every whisker.", "Fishing boats bob in the bays of $region.",
             "The tide in $region waits for no cat.", "Crabs scuttle sideways across the beaches of $region.",
-            "Nets hang drying along the shore of $region.", "Fog rolls in from the sea over $region without warning.",
+            "Nets hang drying along the shore of $region.", "The sea wind over $region turns without warning.",
         ]
         }
     }
@@ -77,7 +77,7 @@ extension QuestPhrasebook {
             "Strange echoes [linger|whisper|rattle] among the broken walls of $poi.", "Nobody lives at $poi any more, or so they say.",
         ]
         case "shrine", "temple": [
-            "Candles still burn at $poi, though no one admits to lighting them.", "Offerings of fish heads are left at $poi every [dawn|evening|full moon].",
+            "Candles still burn at $poi, though no one admits to lighting them.", "Offerings of fish heads are left at $poi every [week|season|feast day].",
             "The air at $poi is [strangely calm|thick with incense|heavy with old prayers].", "Pilgrims nap on the steps of $poi.",
         ]
         case "tower": [
@@ -85,15 +85,15 @@ extension QuestPhrasebook {
             "The stairs of $poi are [steep|crumbling|endless].", "A light sometimes flickers at the top of $poi.",
         ]
         case "cave": [
-            "$poi is dark, damp and [full of echoes|smells of bats|colder than it looks].", "Bats hang in their hundreds from the roof of $poi.",
+            "$poi is gloomy, damp and [full of echoes|smells of bats|colder than it looks].", "Bats hang in their hundreds from the roof of $poi.",
             "Water drips endlessly in $poi.", "Nobody has found the end of $poi yet.",
         ]
         case "market": [
-            "Merchants at $poi shout prices over each other.", "$poi is crowded and noisy from dawn to dusk.",
+            "Merchants at $poi shout prices over each other.", "$poi is crowded and noisy all day long.",
             "At $poi you can buy anything, if you can find it.", "$poi has the best [fish|gossip|bargains] in the land.",
         ]
         case "camp": [
-            "Tents at $poi flap in the wind.", "A fire always burns at $poi.", "The cats at $poi [keep to themselves|trust few outsiders|sing late into the night].",
+            "Tents at $poi flap in the wind.", "A fire always burns at $poi.", "The cats at $poi [keep to themselves|trust few outsiders|sing old songs all day].",
         ]
         case "monastery": [
             "The monks of $poi speak only in purrs.", "Bells ring out from $poi at every hour.", "Visitors to $poi must leave their pride at the door.",
@@ -103,7 +103,7 @@ extension QuestPhrasebook {
         case "inn": ["The fire at $poi is always lit.", "Travellers swap stories over supper at $poi.", "The cook at $poi makes a famous fish stew."]
         case "farm", "mill": ["$poi hums with the work of the harvest.", "Mice are a constant worry at $poi.", "The barns of $poi are warm and full of hay."]
         case "palace", "guild", "library": ["Guards at $poi [check every whisker|ask a lot of questions|never smile].", "The halls of $poi are grand and echoing.", "Important cats come and go at $poi all day."]
-        case "oasis", "well", "pool": ["The water at $poi is [cool|clear|strangely warm] and sweet.", "Every traveller stops to drink at $poi.", "Dragonflies skim over the water at $poi."]
+        case "oasis", "well", "pool": ["The water at $poi is [cool|fresh|strangely warm] and sweet.", "Every traveller stops to drink at $poi.", "Dragonflies skim over the water at $poi."]
         default: [
             "Few cats visit $poi these days.", "Stories about $poi are [told|whispered] around every fire.",
             "$poi is [hard to miss|easy to miss|worth the journey].", "The way to $poi is longer than it looks.",
@@ -116,9 +116,9 @@ extension QuestPhrasebook {
         "once sailed with the fishing fleet", "has not left the hearth in years", "knows every alley by smell",
         "lost an ear in a famous fight", "keeps seventeen kittens in line", "was a champion pouncer in younger days",
         "trusts nobody with a tail shorter than their own", "speaks in riddles when nervous", "naps in the same sunbeam every day",
-        "taught half the colony to hunt", "collects shiny buttons", "was born under a lucky moon", "never forgets a favour",
+        "taught half the colony to hunt", "collects shiny buttons", "was born under a lucky star", "never forgets a favour",
         "has a nose for trouble", "hums old sea shanties", "walks with a limp and a grin", "keeps the colony's records",
-        "is far older than anyone can remember", "swears they once saw a dragon", "reads the clouds like a book",
+        "is far older than anyone can remember", "swears they once saw a dragon", "reads the sky like a book",
     ]
 
     /// What happens if nobody helps, by motivation.

@@ -87,9 +87,9 @@ enum QuestPhrasebook {
         .init(motivation: .comfort, steps: [
             .visit([
                 "Chase the mice out of $poi", "Rout the [mouse gang|rats|voles] hiding in $poi",
-                "Sniff out the mice nesting under $poi", "[Clear|Sweep] $poi of [mice|vermin|squeaking pests]",
+                "Sniff out the mice nesting under $poi", "[Rid|Sweep] $poi of [mice|vermin|squeaking pests]",
             ]),
-            .visit(["Clear the nests near $poi", "Make sure no whisker of them remains at $poi", "Chase the last of them past $poi"]),
+            .visit(["Empty the nests near $poi", "Make sure no whisker of them remains at $poi", "Chase the last of them past $poi"]),
         ], titles: ["Mice at $poi!", "The Pests of $region", "A Squeak Too Many", "No Mice in $poi"]),
         .init(motivation: .comfort, steps: [
             .gather(["Collect $qty for a new cushion", "Gather $qty to [stuff|mend|plump up] the old bed", "Find $qty to line the sleeping basket"]),
@@ -165,7 +165,7 @@ enum QuestPhrasebook {
             ]),
             .scout(["Lead the kitten safely past $poi", "Carry the kitten home by way of $poi", "[Guide|Escort] the little one past $poi"]),
             .report,
-        ], titles: ["Lost Kitten of $region", "Mew in the Dark at $poi", "The Smallest Paws"]),
+        ], titles: ["Lost Kitten of $region", "A Mew at $poi", "The Smallest Paws"]),
         // Protection
         .init(motivation: .protection, steps: [
             .visit([
@@ -195,7 +195,7 @@ enum QuestPhrasebook {
         .init(motivation: .protection, steps: [
             .scout(["Stand watch at $poi", "Keep guard over $poi", "Patrol the edges of $poi", "[Guard|Watch over] $poi until relieved"]),
             .report,
-        ], titles: ["The Watch at $poi", "Sentinel of $region", "A Long Night at $poi"]),
+        ], titles: ["The Watch at $poi", "Sentinel of $region", "A Long Vigil at $poi"]),
         // Conquest
         .init(motivation: .conquest, steps: [
             .visit([
@@ -208,7 +208,7 @@ enum QuestPhrasebook {
             .scout(["Slip into $poi unseen", "Creep past the guards of $poi", "[Sneak|Slink] into $poi through the back way"]),
             .gather(["Make off with $qty", "Carry away $qty before anyone notices", "[Snatch|Seize] $qty from under their noses"]),
             .report,
-        ], titles: ["Paws in the Night at $poi", "Pilfered $item", "The Raid on $poi"]),
+        ], titles: ["Soft Paws at $poi", "Pilfered $item", "The Raid on $poi"]),
         .init(motivation: .conquest, steps: [
             .visit(["Challenge the rival leader at $poi", "Deliver the clowder's terms at $poi", "[Issue|Shout] a challenge at $poi"]),
             .report,
@@ -220,7 +220,7 @@ enum QuestPhrasebook {
         ], titles: ["A Cartload of $item", "The $item Trade", "Coins for $item"]),
         .init(motivation: .wealth, steps: [
             .scout(["Sneak into $poi", "Find the loose board at $poi and squeeze through", "[Slip|Creep] quietly into $poi"]),
-            .gather(["Pocket $qty", "Fill your cheeks with $qty", "[Help yourself to|Quietly take] $qty"]),
+            .gather(["Pocket $qty", "Fill your cheeks with $qty", "[Help yourself and grab|Quietly take] $qty"]),
         ], titles: ["The $item Heist", "Quiet Paws at $poi", "A Fortune in $item"]),
         .init(motivation: .wealth, steps: [
             .gather(["Gather $qty to craft with", "Collect $qty for the workshop", "[Find|Fetch] $qty for the craftsmen"]),
@@ -282,7 +282,7 @@ enum QuestPhrasebook {
         case .knowledge: [
             "wants to understand what stirs in $region.", "is writing the great Book of Whiskers and lacks a chapter.",
             "has heard rumours and wants proof, not purring.", "cannot stop wondering about an old legend.",
-            "keeps a journal of every mystery in $region and found a new one.", "swears the stars moved last night and [needs|wants] to know why.",
+            "keeps a journal of every mystery in $region and found a new one.", "swears the stars moved last week and [needs|wants] to know why.",
             "collects stories the way other cats collect mice.", "was told a secret and wants to check it.",
             "is puzzled by a strange [smell|sound|light] drifting over $region.", "needs facts for a debate at the library.",
             "found an old map with a [missing corner|smudged label|strange mark].", "is [sure|convinced] the old tales of $region are true.",
@@ -312,7 +312,7 @@ enum QuestPhrasebook {
         ]
         case .protection: [
             "fears what is gathering in $region.", "must keep the kittens safe.",
-            "needs the old defences mended before the next storm.", "has seen shadows moving at the edge of $region.",
+            "needs the old defences mended before the next raid.", "has seen shadows moving at the edge of $region.",
             "heard howling beyond the hills and will not take chances.", "wants every den in $region safe by nightfall.",
             "says the strays are growing bolder every day.", "keeps watch alone and needs a second pair of eyes.",
             "found [strange tracks|claw marks|a broken fence] near the den.", "will not let $region fall to [foxes|strays|bandits].",
@@ -328,7 +328,7 @@ enum QuestPhrasebook {
             "smells profit on the wind.", "has a buyer waiting and an empty cart.",
             "wants the coffers full again.", "heard that prices are rising and wants to be ready.",
             "owes a debt and needs to pay it back soon.", "is opening a new stall and needs stock.",
-            "sees a chance to get rich and will split the reward.", "counts coins every night and finds too few.",
+            "sees a chance to get rich and will split the reward.", "counts coins every day and finds too few.",
             "has a [secret deal|private arrangement|promising venture] in the works.",
         ]
         case .ability: [
@@ -339,7 +339,7 @@ enum QuestPhrasebook {
         ]
         case .equipment: [
             "is short of supplies for the coming season.", "needs materials to craft new gear.",
-            "has promised a delivery and cannot make it alone.", "found the storeroom bare this morning.",
+            "has promised a delivery and cannot make it alone.", "found the storeroom bare today.",
             "wants new collars for the whole clowder.", "needs tools before the work can start.",
             "has a workshop full of orders and nothing to make them with.", "is getting the caravan ready for a long journey.",
         ]
@@ -354,7 +354,7 @@ enum QuestPhrasebook {
         "$npc, an old friend from $region,", "A [tired|worried|cheerful|grumpy] $npc", "$npc waves you over and",
         "Between two naps, $npc", "At the edge of $region, $npc", "$npc, whiskers twitching,",
         "Leaning close, $npc whispers that this cat", "$npc trots up to you and", "You bump into $npc, who",
-        "Late one evening, $npc", "$npc [hops|jumps] down from a wall and explains that this cat",
+        "One quiet day, $npc", "$npc [hops|jumps] down from a wall and explains that this cat",
         "Tail held high, $npc", "$npc looks up from a [bowl|book|map] and",
     ]
 

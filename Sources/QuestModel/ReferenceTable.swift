@@ -13,6 +13,8 @@ final class ReferenceTable: Sendable {
         var objective: Int? = nil
         /// The objective that must have been said before the text may name this.
         var unlockedBy: Int? = nil
+        /// Whether the objective is a collect (which words may come before it).
+        var isCollect = false
     }
 
     let trie: WordTrie
@@ -24,6 +26,8 @@ final class ReferenceTable: Sendable {
     let requiredBit: [Int8]
     /// The bit that must be set before the text may name this rank; -1 for none.
     let unlockBit: [Int8]
+    /// Whether the rank is a collect objective's reference.
+    let isCollect: [Bool]
     /// All required bits set.
     let requiredMask: UInt64
     /// Sum of the objective phrases' lengths: what the prose still owes at the start.
@@ -43,6 +47,7 @@ final class ReferenceTable: Sendable {
         var nameBytes: [[UInt8]] = []
         var bits: [Int8] = []
         var unlocks: [Int8] = []
+        var collects: [Bool] = []
         var mask: UInt64 = 0
         var cost: Int32 = 0
         for rank in 0..<trie.count {
@@ -50,6 +55,7 @@ final class ReferenceTable: Sendable {
             let length = Int32(entry?.name.count ?? 0)
             lengths.append(length)
             nameBytes.append(Array((entry?.name ?? "").utf8))
+            collects.append(entry?.isCollect ?? false)
             if let objective = entry?.objective, objective < 64 {
                 bits.append(Int8(objective))
                 mask |= 1 << UInt64(objective)
@@ -63,6 +69,7 @@ final class ReferenceTable: Sendable {
         names = nameBytes
         requiredBit = bits
         unlockBit = unlocks
+        isCollect = collects
         requiredMask = mask
         requiredCost = cost
     }

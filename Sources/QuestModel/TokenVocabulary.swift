@@ -118,6 +118,7 @@ public struct TokenVocabulary: Sendable {
         var inWord = false
         for byte in bytes {
             if QuestGrammar.isLetter(byte) {
+                if inWord, QuestGrammar.isUpper(byte) { return nil }
                 node = words.step(inWord ? node : 0, byte)
                 guard node >= 0 else { return nil }
                 inWord = true

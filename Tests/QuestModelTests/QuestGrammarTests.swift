@@ -129,7 +129,10 @@ import World
             return grammar.advance(&state, bytes: bytes) == bytes.count
         }
         #expect(accepts("The cat was lost near {@1}. Gather"))
-        #expect(accepts("THE CAT"))                                   // any case
+        #expect(accepts("The Cat"))                                   // a capital starts a word
+        #expect(!accepts("The caT"))                                  // and only starts it
+        #expect(!accepts("The cat was lost {@1}"))                    // "lost" never stands before a place
+        #expect(!accepts("The cat was lost near {@1}. Then go to {@2}"))  // nor "to" before a count of an item
         #expect(!accepts("Theffort"))                                 // not a word
         #expect(!accepts("The catz"))
         #expect(!accepts("Come Wreck"))                                // "wreck" is no corpus word of prose

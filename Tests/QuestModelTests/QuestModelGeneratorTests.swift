@@ -93,7 +93,7 @@ import World
         let vocabulary = TokenVocabulary(tokenBytes: try vocabulary().tokenBytes, words: [words, personal])
         let lines = try String(contentsOf: repositoryRoot.appendingPathComponent("quests/words.txt"), encoding: .utf8).split(separator: "\n")
         let allowed = Set(lines.compactMap { $0.split(separator: " ").first.map(String.init) })
-        let personalOnly = Set(lines.filter { !$0.contains(" ") }.map(String.init))
+        let personalOnly = Set(lines.map { $0.split(separator: " ") }.filter { !$0.contains("global") }.compactMap { $0.first.map(String.init) })
         let flavours: [AdversarialLogits.Flavour?] = [nil] + AdversarialLogits.Flavour.allCases.map(Optional.some)
         var attempts = 0
         for (index, flavour) in flavours.enumerated() {

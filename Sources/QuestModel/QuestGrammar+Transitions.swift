@@ -449,7 +449,13 @@ extension QuestGrammar {
         state.scope == .personal ? lexicon.personalProseWords : lexicon.proseWords
     }
 
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// The bytes prose is written with besides braces: letters, space and the punctuation the
+    /// corpus uses (`. , : ; - ( ) ' " ! ?`); no digit.
+    static let proseBytes: [Bool] = (0..<256).map { b in
+        isLetter(UInt8(b)) || " .,:;-()'\"!?".utf8.contains(UInt8(b))
+    }
+    @inline(__always) static func isProseByte(_ b: UInt8) -> Bool { proseBytes[Int(b)] }
     @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
     @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
     @inline(__always) static func isEndMark(_ b: UInt8) -> Bool { b == 0x2E || b == 0x21 || b == 0x3F }
@@ -508,8 +514,9 @@ extension QuestGrammar {
             return false
         case 0x20...0x7E:
             if byte == Self.space, state.rendered == 0 { return false }
-            // Numbers are facts: only an objective's phrase may give one.
-            if Self.isDigit(byte) { return false }
+            // Numbers are facts: only an objective's phrase may give one. Other bytes outside the
+            // corpus's alphabet ("<|", "]", "%") are no prose either.
+            guard Self.isProseByte(byte) else { return false }
             if Self.isAlnum(byte), state.lastByte == Self.closeBrace { return false }
             // No two spaces in a row, no space before a comma.
             if state.lastByte == Self.space, byte == Self.space || byte == Self.comma { return false }

@@ -98,14 +98,13 @@ public struct TokenVocabulary: Sendable {
         self.init(tokenBytes: tokenBytes, words: words.map { [$0] } ?? [])
     }
 
-    /// A token of plain prose characters: printable ASCII, no brace, no end mark (those end a
-    /// sentence, which the grammar checks), no digit (prose has none), not only spaces, no
-    /// two spaces and no space before a comma.
+    /// A token of plain prose characters: the prose alphabet (no brace, no digit), no end mark
+    /// (those end a sentence, which the grammar checks), not only spaces, no two spaces and no
+    /// space before a comma.
     static func isPlain(_ bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty, !bytes.allSatisfy({ $0 == QuestGrammar.space }) else { return false }
         for (i, byte) in bytes.enumerated() {
-            guard (0x20...0x7E).contains(byte), byte != QuestGrammar.openBrace, byte != QuestGrammar.closeBrace,
-                  !QuestGrammar.isEndMark(byte), !QuestGrammar.isDigit(byte) else { return false }
+            guard QuestGrammar.isProseByte(byte), !QuestGrammar.isEndMark(byte) else { return false }
             if i > 0, bytes[i - 1] == QuestGrammar.space, byte == QuestGrammar.space || byte == QuestGrammar.comma { return false }
         }
         return true

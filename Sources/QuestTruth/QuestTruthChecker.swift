@@ -272,21 +272,25 @@ public struct QuestTruthChecker: Sendable {
 
     /// Every name of the world found in `bytes` (lower-cased), longest first, not overlapping.
     func mentions(in lower: [UInt8]) -> [RenderedText.Mention] {
-        var result: [RenderedText.Mention] = []
-        var i = 0
-        while i < lower.count {
-            var matched: Name?
+        // Every place a name matches, then the longest first where they overlap: "the Yarnspire
+        // Crags" names the region, not the place "The Yarnspire" followed by a stray word.
+        var candidates: [RenderedText.Mention] = []
+        for i in lower.indices {
             for name in namesByFirstByte[lower[i]] ?? [] where i + name.bytes.count <= lower.count {
-                if lower[i..<(i + name.bytes.count)].elementsEqual(name.bytes) { matched = name; break }
-            }
-            if let name = matched {
-                result.append(RenderedText.Mention(start: i, end: i + name.bytes.count, kind: name.kind, id: name.id))
-                i += name.bytes.count
-            } else {
-                i += 1
+                if lower[i..<(i + name.bytes.count)].elementsEqual(name.bytes) {
+                    candidates.append(RenderedText.Mention(start: i, end: i + name.bytes.count, kind: name.kind, id: name.id))
+                    break
+                }
             }
         }
-        return result
+        var taken = [Bool](repeating: false, count: lower.count)
+        var result: [RenderedText.Mention] = []
+        for mention in candidates.sorted(by: { ($0.end - $0.start, -$0.start) > ($1.end - $1.start, -$1.start) })
+        where !taken[mention.start..<mention.end].contains(true) {
+            for i in mention.start..<mention.end { taken[i] = true }
+            result.append(mention)
+        }
+        return result.sorted { $0.start < $1.start }
     }
 }
 

@@ -11,8 +11,11 @@ public final class TitleMemory: Sendable {
     ///   many quests there meets no title twice.
     public init(window: Int = 100) { self.window = max(1, window) }
 
-    /// The titles kept for a region, oldest first.
-    public func recent(region: String) -> [String] { titles.withLock { $0[region] ?? [] } }
+    /// The titles kept for a region, oldest first; for nil (a request that leaves the region
+    /// to the generator) those of every region.
+    public func recent(region: String?) -> [String] {
+        titles.withLock { all in region.map { all[$0] ?? [] } ?? all.keys.sorted().flatMap { all[$0] ?? [] } }
+    }
 
     public func contains(_ title: String, region: String) -> Bool {
         titles.withLock { $0[region]?.contains(title) ?? false }
@@ -73,9 +76,9 @@ public struct TruthfulGenerator: QuestGenerator {
         // The primary is told the titles to avoid, so it writes another rather than being refused.
         let memory = recentTitles
         func avoiding(_ request: QuestRequestContext) -> QuestRequestContext {
-            guard let memory, let region = request.region else { return request }
+            guard let memory else { return request }
             var request = request
-            request.avoidTitles += memory.recent(region: region)
+            request.avoidTitles += memory.recent(region: request.region)
             return request
         }
         let requests = asked.map(avoiding)

@@ -1,5 +1,5 @@
 import Foundation
-import QuestTruth
+@testable import QuestTruth
 import Quests
 import Testing
 import World
@@ -114,6 +114,16 @@ import World
         let broken = checker.check(f.spec(f.truthful.replacingOccurrences(of: "Be quick", with: "Be fastestune")), scope: .personal)
         #expect(Set(broken.violations.map(\.code)) == [.fragment])
         #expect(broken.description.contains("fastestune"))
+    }
+
+    @Test("Overlapping names are read as the longest: \"the Yarnspire Crags\" is the region, not The Yarnspire and a stray word")
+    func overlappingNames() throws {
+        let f = try Fixture()
+        let words = QuestTruthChecker.dictionary(from: [f.truthful, "A Test of {y}", "The goats of the {r} tread carefully."])
+        let checker = QuestTruthChecker(world: f.world, dictionary: words)
+        #expect(checker.check(f.spec(f.truthful + " The goats of the Yarnspire Crags tread carefully."), scope: .personal).isTruthful)
+        let mentions = checker.mentions(in: Array("go to the yarnspire crags and the yarnspire".utf8))
+        #expect(mentions.map(\.id) == ["yarnspire-crags", "the-yarnspire"])
     }
 
     @Test("Repetition and fragments: a sentence twice, a glued name, a sentence cut or started in the middle")

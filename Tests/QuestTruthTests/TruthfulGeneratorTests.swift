@@ -112,6 +112,9 @@ struct Failing: QuestGenerator, Error {
         small.record("B", region: "r")
         small.record("C", region: "r")
         #expect(!small.contains("A", region: "r") && small.contains("B", region: "r") && !small.contains("B", region: "s"))
+        // A request that leaves the region open is told every region's titles.
+        small.record("D", region: "s")
+        #expect(small.recent(region: "r") == ["B", "C"] && small.recent(region: nil) == ["B", "C", "D"])
     }
 
     @Test("Without a fallback an untruthful quest is an error, never handed out; the primary's own errors pass through")

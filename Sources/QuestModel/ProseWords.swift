@@ -114,6 +114,27 @@ public final class ProseWords: Sendable {
     @inline(__always)
     func rank(_ node: Int32) -> Int32 { trie.terminal[Int(node)] }
 
+    /// Letters still needed after `node` to end a word other than `banned`; nil when only
+    /// `banned` can be made from here.
+    func rest(_ node: Int32, besides banned: Int32) -> Int32? {
+        let n = Int(node)
+        guard trie.low[n] <= banned, banned < trie.high[n] else { return minRest[n] }
+        // Every word below the node shares its prefix: the path of `banned` gives its depth.
+        var at = WordTrie.root
+        var depth = 0
+        for byte in trie.words[Int(banned)] where at != n {
+            guard let next = trie.child(at, byte) else { break }
+            at = next
+            depth += 1
+        }
+        var best: Int32?
+        for rank in Int(trie.low[n])..<Int(trie.high[n]) where rank != Int(banned) {
+            let left = Int32(trie.words[rank].count - depth)
+            best = min(best ?? left, left)
+        }
+        return best
+    }
+
     /// Letters still needed after `node` to end a word.
     @inline(__always)
     func rest(_ node: Int32) -> Int32 { minRest[Int(node)] }

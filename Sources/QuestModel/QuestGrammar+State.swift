@@ -55,8 +55,9 @@ extension QuestGrammar {
         /// The node of the word being written in ``QuestLexicon/proseWords`` (when the last
         /// byte is a letter).
         var word: Int32 = 0
-        /// Rank of the word just ended by a space (the last two bytes "word "), else -1: an
-        /// objective's `{@k}` may only follow certain words.
+        /// Rank of the word ended by a space before the word being written (or, right after
+        /// "word ", that word), else -1: an objective's `{@k}` may only follow certain words,
+        /// and no word follows itself.
         var lastWord: Int32 = -1
         /// FNV-1a of the title as rendered so far, names in place of references.
         var titleHash: UInt64 = QuestGrammar.hashOffset

@@ -74,6 +74,7 @@ extension QuestGrammar {
             state.said = state.scope == .personal ? lexicon.raceSentences : []
             state.closingSentences = 0
             state.namedInText = 0
+            state.lastWord = -1
         case .end: state.phase = .done
         }
         return true
@@ -409,6 +410,7 @@ extension QuestGrammar {
         state.field = .title
         state.rendered = 0
         state.lastByte = 0
+        state.lastWord = -1
     }
 
     /// Characters the current field may still hold, after reserving room for the names it owes.
@@ -530,10 +532,14 @@ extension QuestGrammar {
                     if Self.isUpper(byte), Self.isLetter(state.lastByte) { return false }
                     word = words.step(Self.isLetter(state.lastByte) ? state.word : 0, byte)
                     guard word >= 0 else { return false }
-                    rest = words.rest(word)
+                    // The word after "w " may not be w again ("at at"): it needs another ending.
+                    lastWord = state.lastWord
+                    guard let r = lastWord >= 0 ? words.rest(word, besides: lastWord) : words.rest(word) else { return false }
+                    rest = r
                 } else if Self.isLetter(state.lastByte) {
-                    guard words.isWord(state.word) else { return false }
-                    if byte == Self.space { lastWord = words.rank(state.word) }
+                    let rank = words.rank(state.word)
+                    guard rank >= 0, rank != state.lastWord else { return false }
+                    if byte == Self.space { lastWord = rank }
                 }
             }
             guard state.field == .text else {
@@ -693,6 +699,9 @@ extension QuestGrammar {
         /// others may only come when it is a whole word.
         var inWord = false
         var wordComplete = false
+        /// The word the next one may not be: right after "w ", w (tokens that could spell it
+        /// are walked); inside a whole word w, w (tokens that go on " w" are walked); else -1.
+        var bannedWord: Int32 = -1
     }
 
     func proseView(_ state: State) -> ProseView? {
@@ -713,9 +722,15 @@ extension QuestGrammar {
             let room = Int(max(0, raw))
             view = ProseView(closingRoom: room, openRoom: room, first: first)
         }
-        if let words = proseWords(state), Self.isLetter(state.lastByte) {
-            view.inWord = true
-            view.wordComplete = words.isWord(state.word)
+        if let words = proseWords(state) {
+            if Self.isLetter(state.lastByte) {
+                view.inWord = true
+                let rank = words.rank(state.word)
+                view.wordComplete = rank >= 0 && rank != state.lastWord
+                if view.wordComplete { view.bannedWord = rank }
+            } else if state.lastByte == Self.space, state.lastWord >= 0 {
+                view.bannedWord = state.lastWord
+            }
         }
         return view
     }

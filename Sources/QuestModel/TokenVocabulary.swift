@@ -27,6 +27,11 @@ public struct TokenVocabulary: Sendable {
     private let alnumFirst: BitSet
     private let commaFirst: BitSet
     private let letterFirst: BitSet
+    /// Plain tokens by their leading letters (lower-cased): those starting with letters, and
+    /// those starting with one space and then letters. A word may not follow itself, so the
+    /// tokens that could spell the barred word are walked byte by byte.
+    private let byLeadingRun: [[UInt8]: [Int32]]
+    private let byRunAfterSpace: [[UInt8]: [Int32]]
 
     /// Plain tokens by the characters they need, for one set of words (or none).
     struct ProseTables: Sendable {
@@ -81,7 +86,14 @@ public struct TokenVocabulary: Sendable {
         var alnum = BitSet(capacity: tokenBytes.count)
         var comma = BitSet(capacity: tokenBytes.count)
         var letter = BitSet(capacity: tokenBytes.count)
+        var leading: [[UInt8]: [Int32]] = [:]
+        var afterSpace: [[UInt8]: [Int32]] = [:]
         for (id, bytes) in tokenBytes.enumerated() where Self.isPlain(bytes) {
+            let start = bytes[0] == QuestGrammar.space ? 1 : 0
+            let run = bytes[start...].prefix(while: QuestGrammar.isLetter).map { $0 | 0x20 }
+            if !run.isEmpty {
+                if start == 0 { leading[run, default: []].append(Int32(id)) } else { afterSpace[run, default: []].append(Int32(id)) }
+            }
             if bytes[0] == QuestGrammar.space { space.insert(id) }
             if QuestGrammar.isAlnum(bytes[0]) { alnum.insert(id) }
             if bytes[0] == QuestGrammar.comma { comma.insert(id) }
@@ -91,6 +103,8 @@ public struct TokenVocabulary: Sendable {
         alnumFirst = alnum
         commaFirst = comma
         letterFirst = letter
+        byLeadingRun = leading
+        byRunAfterSpace = afterSpace
     }
 
     /// The vocabulary with tables for one set of words (or none).
@@ -115,6 +129,7 @@ public struct TokenVocabulary: Sendable {
     static func wordCost(_ bytes: [UInt8], words: ProseWords) -> Int? {
         var node: Int32 = 0
         var inWord = false
+        var previous: Int32 = -1  // the word before, when a single space came after it
         for byte in bytes {
             if QuestGrammar.isLetter(byte) {
                 if inWord, QuestGrammar.isUpper(byte) { return nil }
@@ -122,11 +137,19 @@ public struct TokenVocabulary: Sendable {
                 guard node >= 0 else { return nil }
                 inWord = true
             } else {
-                if inWord, !words.isWord(node) { return nil }
+                if inWord {
+                    let rank = words.rank(node)
+                    guard rank >= 0, rank != previous else { return nil }
+                    previous = byte == QuestGrammar.space ? rank : -1
+                } else {
+                    previous = -1
+                }
                 inWord = false
             }
         }
-        return bytes.count + (inWord ? Int(words.rest(node)) : 0)
+        guard inWord else { return bytes.count }
+        guard let tail = previous >= 0 ? words.rest(node, besides: previous) : words.rest(node) else { return nil }
+        return bytes.count + Int(tail)
     }
 
     /// Builds the table from a tokenizer's `tokenBytes(id)`.
@@ -151,6 +174,25 @@ public struct TokenVocabulary: Sendable {
             if prose.first.contains(.alnum) { plain = plain.subtracting(alnumFirst) }
             if prose.first.contains(.comma) { plain = plain.subtracting(commaFirst) }
             if prose.inWord { plain = plain.subtracting(letterFirst) }
+            if prose.bannedWord >= 0, let words = tables.words {
+                // Tokens whose first word could be the barred one: walked.
+                let barred = words.trie.words[Int(prose.bannedWord)]
+                let index = prose.inWord ? byRunAfterSpace : byLeadingRun
+                var risky = BitSet(capacity: count)
+                var ids: [Int32] = []
+                for length in 1...max(1, barred.count) where length <= barred.count {
+                    for id in index[Array(barred.prefix(length))] ?? [] where plain.contains(Int(id)) {
+                        risky.insert(Int(id))
+                        ids.append(id)
+                    }
+                }
+                plain = plain.subtracting(risky)
+                for id in ids {
+                    var next = state
+                    let bytes = tokenBytes[Int(id)]
+                    if grammar.advance(&next, bytes: bytes) == bytes.count { mask.insert(Int(id)) }
+                }
+            }
             mask.bits = mask.bits.union(plain)
         } else {
             fullTrie.collect(grammar: grammar, state: state, into: &mask)

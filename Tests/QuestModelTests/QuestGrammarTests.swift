@@ -140,6 +140,9 @@ import World
         #expect(!accepts("The cat , then"))
         #expect(!accepts("The cat.."))
         #expect(accepts("The cat?!"))
+        #expect(!accepts("The cat cat."))                             // no word twice in a row
+        #expect(!accepts("The the cat"))
+        #expect(accepts("The cat, cat"))                              // apart, it may come again
         // A word cut off cannot end the title either.
         var state = grammar.start
         let title = Array("<quest> personal catnip-meadows d2 comfort\nreach purring-mill\ntitle The Ca".utf8)

@@ -267,6 +267,11 @@ private struct TokenizerFile {
             try place(token.content, Array(token.content.utf8), at: token.id)
         }
         let count = Int(bytesByID.keys.max() ?? -1) + 1
+        // Ids are dense: a gap is named before anything is sized by the largest id (a file
+        // giving one token the id 999999999 must not allocate that many).
+        if count > bytesByID.count, let gap = (0...bytesByID.count).first(where: { bytesByID[Int32($0)] == nil }) {
+            throw .missingID(gap)
+        }
         tokenBytes.reserveCapacity(count)
         for id in 0..<count {
             guard let entry = bytesByID[Int32(id)] else { throw .missingID(id) }

@@ -157,6 +157,20 @@ import Testing
         #expect(throws: TokenizerError.missingID(258)) { try BPETokenizer(tokenizerJSON: data) }
     }
 
+    @Test("An id near Int32.max is a gap named at once, not an array of two billion entries (found by the fuzzer)")
+    func aHugeIDIsAGapNotAnAllocation() throws {
+        let tokenizer = try TestCorpus.trainedTokenizer()
+        let data = try edited(tokenizer) { json in
+            var model = json["model"] as? [String: Any] ?? [:]
+            var vocab = model["vocab"] as? [String: Any] ?? [:]
+            vocab["<|pad|>"] = 2_147_483_000
+            model["vocab"] = vocab
+            json["model"] = model
+            json["added_tokens"] = [Any]()
+        }
+        #expect(throws: TokenizerError.missingID(258)) { try BPETokenizer(tokenizerJSON: data) }
+    }
+
     @Test func aTokenOutsideTheByteLevelAlphabetIsNamed() throws {
         let tokenizer = try TestCorpus.trainedTokenizer()
         let data = try edited(tokenizer) { json in

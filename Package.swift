@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Swarm", dependencies: ["Aggregation", "Coordinator", "ModelTraining", "NeuralCore", "WireFormat"], swiftSettings: numeric),
         .target(name: "WireFormat", dependencies: ["PurrCrypto"], swiftSettings: strict),
         .target(name: "Coordinator", dependencies: ["PurrCrypto"], swiftSettings: strict),
-        .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel"], swiftSettings: strict),
+        .target(name: "ModelTraining", dependencies: ["NeuralCore", "Tokenizer", "QuestModel", "PurrCrypto"], swiftSettings: strict),
         // What an outsider runs: the log's leaf format, the replay of the rules, the network audit.
         .target(name: "PublicAudit", dependencies: ["Ledger", "RPC", "TransparencyLog", "PurrCrypto", "PurrClient", "Contracts", "World"], swiftSettings: strict),
         .target(name: "Server", dependencies: [
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "QuestTruthTests", dependencies: ["QuestTruth", "Quests", "World", "QuestModel"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "PurrClient", "RPC", "Ledger", "PurrCrypto", "World", "Quests", "QuestTruth", "TransparencyLog", "NFTArt", "PublicAudit",
-            "Runner", "WireFormat", "Swarm", "Aggregation",
+            "Runner", "WireFormat", "Swarm", "Aggregation", "ModelTraining",
         ]),
         .testTarget(name: "PurrClientTests", dependencies: ["PurrClient", "RPC", "PurrCrypto", "WebSocketTransport", .product(name: "Logging", package: "swift-log")]),
     ]

@@ -61,7 +61,7 @@ public struct TrainingRunner: Sendable {
         case status(earned: Int64, reputation: Double, stakeHeld: Int64)
         case disconnected(String)
         /// The coordinator audited a round: the optimizer state it started from was sent.
-        case audited(round: UInt64, bytes: Int)
+        case audited(round: UInt64, checkpoints: [Int], bytes: Int)
     }
 
     public struct Trained: Sendable {
@@ -106,10 +106,11 @@ public struct TrainingRunner: Sendable {
         var version: UInt64?
         var feedback: ErrorFeedback<BlockwiseInt8>?
         var lastUpdate: [Float]?
-        /// The inner optimizer kept across rounds, and the state the last delivered round started
-        /// from (sent when that round is audited).
+        /// The inner optimizer kept across rounds (only while the server accepted the last
+        /// commitment: the next round must start where that one ended, or fresh).
         var optimizer: InnerLoop.OptimizerState?
-        var auditable: (round: UInt64, state: InnerLoop.OptimizerState?)?
+        /// The round whose checkpoints are kept for its audit, and where they are.
+        var auditable: (round: UInt64, store: CheckpointStore)?
         /// The last round whose audit was answered (the notification and polling both answer).
         let answeredAudit = Mutex<UInt64?>(nil)
         var summary = Summary()
@@ -168,7 +169,7 @@ public struct TrainingRunner: Sendable {
             }
         }
         do {
-            let joined = try await conn.call("train.join")
+            let joined = try await conn.call("train.join", ["protocol": .int(Int64(TrainingProtocol.version))])
             log(.joined(stake: joined["stakeHeld"]?.stringValue ?? "0"))
         } catch PurrClientError.rpc(let e) {
             throw RunnerError("train.join refused: \(e.message)")
@@ -183,7 +184,9 @@ public struct TrainingRunner: Sendable {
                                      paid: p["paid"]?.stringValue ?? "0", heldOutLoss: p["heldOutLoss"]?.doubleValue,
                                      offence: p["offence"]?.stringValue))
                 case "train.audit":
-                    if let round = p["round"]?.intValue.map(UInt64.init) { await Self.answerAudit(conn, round: round, state, log: log) }
+                    if let round = p["round"]?.intValue.map(UInt64.init) {
+                        await Self.answerAudit(conn, round: round, checkpoints: Self.indices(p["checkpoints"]), state, log: log)
+                    }
                 default:
                     continue
                 }
@@ -197,7 +200,9 @@ public struct TrainingRunner: Sendable {
                 if let last = state.auditable?.round {
                     while true {
                         let s = try await conn.call("train.status")
-                        if let round = s["auditRound"]?.intValue.map(UInt64.init) { await Self.answerAudit(conn, round: round, state, log: log) }
+                        if let round = s["auditRound"]?.intValue.map(UInt64.init) {
+                            await Self.answerAudit(conn, round: round, checkpoints: Self.indices(s["auditCheckpoints"]), state, log: log)
+                        }
                         let judged = s["member"]?.boolValue != true || (s["round"]?.intValue.map(UInt64.init) ?? 0) != last
                             || s["phase"]?.stringValue == "idle" || s["delivered"]?.boolValue == false
                         if judged { break }
@@ -223,7 +228,9 @@ public struct TrainingRunner: Sendable {
             do { a = try await conn.call("train.assignment") } catch PurrClientError.rpc(let e) {
                 throw RunnerError("train.assignment refused: \(e.message)")
             }
-            if let round = a["auditRound"]?.intValue.map(UInt64.init) { await Self.answerAudit(conn, round: round, state, log: log) }
+            if let round = a["auditRound"]?.intValue.map(UInt64.init) {
+                await Self.answerAudit(conn, round: round, checkpoints: Self.indices(a["auditCheckpoints"]), state, log: log)
+            }
             if a["waiting"]?.boolValue == true {
                 try await Task.sleep(for: .milliseconds(Int(a["retryAfterMs"]?.intValue ?? 500)))
                 continue
@@ -255,6 +262,20 @@ public struct TrainingRunner: Sendable {
             let uploading = ContinuousClock.now
             defer { state.summary.uploadSeconds += Self.seconds(since: uploading) }
             do {
+                if let store = state.auditable?.store, state.auditable?.round == round, inner.lora == nil {
+                    do {
+                        _ = try await conn.call("train.commit", [
+                            "round": .int(Int64(round)), "segmentSteps": .int(Int64(inner.segmentSteps)),
+                            "checkpoints": .array(store.hashes.map { h in
+                                ["step": .int(Int64(h.step)), "adamStep": .int(Int64(h.adamStep)), "params": .string(h.params),
+                                 "m": .string(h.m), "v": .string(h.v)] }),
+                        ])
+                    } catch {
+                        // Not accepted: the next round starts a fresh optimizer, as the server expects.
+                        state.optimizer = nil
+                        throw error
+                    }
+                }
                 let fp32 = options.fp32 || update.contains { !$0.isFinite }
                 let codec = try BlockwiseInt8()
                 var feedback = state.feedback ?? ErrorFeedback(codec: codec, count: params.count)
@@ -287,9 +308,9 @@ public struct TrainingRunner: Sendable {
         }
     }
 
-    /// Sends the optimizer state round `round` started from, once, when the coordinator audits it.
-    static func answerAudit(_ conn: PurrConnection, round: UInt64, _ state: State, log: @Sendable (Event) -> Void) async {
-        guard let pending = state.auditable, pending.round == round,
+    /// Sends the checkpoints an audit of round `round` asks for, once each.
+    static func answerAudit(_ conn: PurrConnection, round: UInt64, checkpoints: [Int], _ state: State, log: @Sendable (Event) -> Void) async {
+        guard let pending = state.auditable, pending.round == round, !checkpoints.isEmpty,
               state.answeredAudit.withLock({ answered in
                   guard answered != round else { return false }
                   answered = round
@@ -297,17 +318,24 @@ public struct TrainingRunner: Sendable {
               }) else { return }
         var bytes = 0
         do {
-            _ = try await conn.callBinary(timeout: 120) { id in
-                let encoded = try ModelFrames.optimizerState(pending.state, round: round, requestID: UInt64(id)).encode()
-                bytes = encoded.count
-                return encoded
+            for k in checkpoints {
+                let c = try pending.store.load(k)
+                _ = try await conn.callBinary(timeout: 120) { id in
+                    let encoded = try ModelFrames.auditState(c, round: round, requestID: UInt64(id)).encode()
+                    bytes += encoded.count
+                    return encoded
+                }
             }
         } catch {
             state.answeredAudit.withLock { $0 = nil }
             return
         }
         state.summary.uploadedBytes += bytes
-        log(.audited(round: round, bytes: bytes))
+        log(.audited(round: round, checkpoints: checkpoints, bytes: bytes))
+    }
+
+    static func indices(_ v: JSONValue?) -> [Int] {
+        (v?.arrayValue ?? []).compactMap { $0.intValue }.filter { $0 >= 0 && $0 <= 100_000 }.map { Int($0) }
     }
 
     /// Brings the local model to `version`: diffs when the server has them, else the full state;
@@ -354,20 +382,30 @@ public struct TrainingRunner: Sendable {
     }
 
     /// The local work: honest training, or the configured attack. Returns what is uploaded: the
-    /// delta, or in LoRA mode the adapters' factors (attacks then act on the factors).
+    /// delta, or in LoRA mode the adapters' factors (attacks then act on the factors). The
+    /// round's checkpoints go to `state.auditable` (what `train.commit` hashes, what audits ask).
     func train(_ params: ParameterStore, tokens: [[Int32]], inner: InnerLoop.Settings, seed: UInt64, round: UInt64,
                state: State) throws -> (update: [Float], losses: [Float], tokens: Int) {
         let loop = InnerLoop(settings: inner)
-        // With a kept optimizer, remember the state this round starts from: an audit asks for it.
+        let store = try CheckpointStore(round: round)
+        state.auditable?.store.remove()
+        state.auditable = (round, store)
         func honest(_ samples: [[Int32]]) throws -> InnerLoop.Result {
             var kept = inner.keepOptimizerState && inner.lora == nil ? state.optimizer : nil
-            let start = kept
-            let r = try loop.run(start: params, samples: samples, seed: seed, state: &kept)
+            let r = try loop.run(start: params, samples: samples, seed: seed, state: &kept, segmentSteps: inner.segmentSteps) { try store.save($0) }
             state.optimizer = kept
-            state.auditable = (round, start)
             return r
         }
-        state.auditable = (round, nil)
+        /// A runner that did no work can only commit to standing still.
+        func idle() throws {
+            let n = params.count
+            let zeros = [Float](repeating: 0, count: n)
+            let still = Array(UnsafeBufferPointer(start: params.pointer, count: n))
+            for (k, step) in InnerCheckpoint.steps(total: inner.steps, every: inner.segmentSteps).enumerated() {
+                try store.save(InnerCheckpoint(index: k, step: step, adamStep: step, params: still, m: zeros, v: zeros))
+            }
+            state.optimizer = nil
+        }
         switch options.attack {
         case nil:
             let r = try honest(tokens)
@@ -377,20 +415,24 @@ public struct TrainingRunner: Sendable {
             let r = try honest(tokens.map { Backdoor.plant(in: $0, vocab: vocab) })
             return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .freerideZeros:
+            try idle()
             return ([Float](repeating: 0, count: inner.lora.map { LoRAFactors.count(params.layout, $0) } ?? params.count), [], 0)
         case .freerideStale:
-            if let last = state.lastUpdate { return (last, [], 0) }
-            let r = try loop.run(start: params, samples: tokens, seed: seed)
+            if let last = state.lastUpdate {
+                try idle()
+                return (last, [], 0)
+            }
+            let r = try honest(tokens)
             return (r.factors?.values ?? r.delta, r.losses, r.tokens)
         case .craft(let attack):
-            // The attacker's own honest work is the basis; ALIE estimates the honest spread from
-            // three inner loops on its shard with different seeds (a lone attacker's best guess).
+            // The attacker's own honest work is the basis (and what it commits to); ALIE
+            // estimates the honest spread from three inner loops on its shard with different seeds.
             let runs: Int
             if case .alie = attack { runs = 3 } else { runs = 1 }
             var basis: [[Float]] = []
             var losses: [Float] = []
             for k in 0..<runs {
-                let r = try loop.run(start: params, samples: tokens, seed: seed &+ UInt64(k))
+                let r = k == 0 ? try honest(tokens) : try loop.run(start: params, samples: tokens, seed: seed &+ UInt64(k))
                 basis.append(r.factors?.values ?? r.delta)
                 losses = r.losses
             }
@@ -430,6 +472,7 @@ public struct TrainingRunner: Sendable {
         s.weightDecay = Float(v["weightDecay"]?.doubleValue ?? 0.1)
         s.threads = max(1, threads)
         s.keepOptimizerState = v["keepOptimizerState"]?.boolValue ?? false
+        s.segmentSteps = Int(v["segmentSteps"]?.intValue ?? 0)
         if let lora = v["lora"], let rank = lora["rank"]?.intValue, let alpha = lora["alpha"]?.doubleValue {
             guard (1...256).contains(rank), alpha > 0 else { throw RunnerError("the assignment's LoRA settings are malformed") }
             s.lora = LoRASettings(rank: Int(rank), alpha: Float(alpha))

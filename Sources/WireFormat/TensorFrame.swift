@@ -17,9 +17,12 @@ public struct TensorFrame: Sendable, Equatable {
         case modelDiff = 2
         /// Runner to server: the runner's delta for training round ``TensorFrame/round``.
         case update = 3
-        /// Runner to server, when its update is audited: the inner optimizer state it started
-        /// round ``TensorFrame/round`` from (tensors `m`, `v`, `step`; none for a fresh optimizer).
+        /// Training protocol 1 (refused by protocol-2 servers): the inner optimizer state a round
+        /// started from (tensors `m`, `v`, `step`; none for a fresh optimizer).
         case optimizerState = 4
+        /// Runner to server, when its update is audited (training protocol 2): one committed
+        /// checkpoint of round ``TensorFrame/round`` (tensors `checkpoint`, `params`, `m`, `v`).
+        case auditState = 5
     }
 
     /// What the tensors are.

@@ -81,7 +81,7 @@ struct RunnerCommand: AsyncParsableCommand {
         case .status(let earned, let reputation, let stake):
             String(format: "earned %@ PUR so far, reputation %.3f, stake held %@ PUR", pur(earned), reputation, pur(stake))
         case .disconnected(let why): "disconnected (\(why)); reconnecting"
-        case .audited(let round, let bytes): "round \(round) audited: sent the optimizer state it started from (\(bytes) bytes)"
+        case .audited(let round, let checkpoints, let bytes): "round \(round) audited: sent checkpoints \(checkpoints) (\(bytes) bytes)"
         }
     }
 }

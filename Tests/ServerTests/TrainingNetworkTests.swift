@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Ledger
 import Logging
+import ModelTraining
 import PurrClient
 import PurrCrypto
 import RPC
@@ -27,6 +28,7 @@ import WireFormat
         config.training.roundSeconds = 30
         config.training.minSecondsToJoinRound = 1
         config.training.threads = 1
+        config.training.segmentSteps = 2
     }
 
     static func runner(_ server: IntegrationServer, rounds: Int, attack: RunnerAttack? = nil, key: Ed25519PrivateKey? = nil) throws -> TrainingRunner {
@@ -88,12 +90,12 @@ import WireFormat
             // The banned runner cannot come back.
             let back = try await server.connect()
             _ = try await back.signIn(with: keys[2])
-            await #expect(throws: PurrClientError.self) { _ = try await back.call("train.join") }
+            await #expect(throws: PurrClientError.self) { _ = try await back.call("train.join", ["protocol": 2]) }
             #expect(ra.downloadedBytes < 3 * 300_000, "after the first full state, runners fetch int8 diffs")
         }
     }
 
-    @Test("Crafted updates (sign-flipped, free-riding, backdoored) fail their replay over the network: slashed, banned, never paid",
+    @Test("Crafted updates (sign-flipped, free-riding, backdoored) fail their segment audit over the network: slashed, banned, never paid",
           arguments: ["signflip", "freeride", "backdoor"])
     func craftedUpdates(_ attack: String) async throws {
         try await withIntegrationServer({ Self.tiny(&$0); $0.training.banAfterOffences = 2 }) { server in
@@ -111,7 +113,7 @@ import WireFormat
             #expect(txs.filter { $0["kind"]?.stringValue == "train.slash" }.allSatisfy { $0["from"]?.stringValue == "escrow:train:\(attacker)" })
             #expect(!txs.contains { $0["kind"]?.stringValue == "train.reward" && $0["to"]?.stringValue == attacker })
             let offences = try await events(server, "train.round.closed").compactMap { $0["offences"]?[attacker]?.stringValue }
-            #expect(offences.count == 2 && offences.allSatisfy { $0.hasPrefix("audit.mismatch") }, "\(offences)")
+            #expect(offences.count == 2 && offences.allSatisfy { $0.hasPrefix("audit.") }, "\(offences)")
         }
     }
 
@@ -146,7 +148,7 @@ import WireFormat
             #expect(try await anonymous.call("train.info")["enabled"] == true)
 
             let poor = try await server.player(faucet: nil)
-            #expect(await reason { try await poor.connection.call("train.join") } == "insufficient_funds")
+            #expect(await reason { try await poor.connection.call("train.join", ["protocol": 2]) } == "insufficient_funds")
             #expect(try await poor.balance() == 0)
 
             let p = try await server.player()
@@ -156,10 +158,14 @@ import WireFormat
                 try ModelFrames.update(fp32: [Float](repeating: 0.001, count: count), round: round, requestID: UInt64(id)).encode()
             }
             #expect(await reason { try await p.connection.callBinary { try update(1, 10, $0) } } == "train.not_member")
-            let joined = try await p.connection.call("train.join")
+            // A runner of the old rules (no protocol, or protocol 1) is told what this server speaks.
+            #expect(await reason { try await p.connection.call("train.join") } == "train.protocol")
+            #expect(await reason { try await p.connection.call("train.join", ["protocol": 1]) } == "train.protocol")
+            #expect(try await p.balance() == 100_000_000, "a refused join stakes nothing")
+            let joined = try await p.connection.call("train.join", ["protocol": 2])
             #expect(joined["member"] == true && joined["stakeHeld"]?.stringValue == "5000000")
             #expect(try await p.balance() == 95_000_000)
-            #expect(try await p.connection.call("train.join")["member"] == true, "joining twice stakes once")
+            #expect(try await p.connection.call("train.join", ["protocol": 2])["member"] == true, "joining twice stakes once")
             #expect(try await p.balance() == 95_000_000)
             let count = Int(try await p.connection.call("train.info")["model"]?["parameters"]?.intValue ?? 0)
             #expect(await reason { try await p.connection.callBinary { try update(1, 10, $0) } } == "train.bad_frame")
@@ -184,16 +190,44 @@ import WireFormat
             p.connection.sendRaw(#"{"jsonrpc":"2.0","id":"m","method":"train.model","params":{}}"#)
             let stringID = try JSONValue.parse(try await p.connection.nextUnmatched(timeout: 20))
             #expect(stringID["error"]?["code"]?.intValue == -32600)
-            // A well-formed update is taken, but it is not what training the assignment gives:
-            // the re-execution audit catches it and half the stake is slashed.
+            // No update without a commitment to the round's checkpoints.
+            #expect(await reason { try await p.connection.callBinary { try update(1, count, $0) } } == "train.no_commitment")
+            let assignment = try await p.connection.call("train.assignment")
+            let sha = try #require(assignment["paramsSHA256"]?.stringValue)
+            #expect(assignment["inner"]?["segmentSteps"] == 2)
+            let zeros = InnerCheckpoint.zerosSHA256(count: count)
+            func checkpoints(_ first: String, _ steps: [Int] = [0, 2, 4]) -> JSONValue {
+                .array(steps.map { ["step": .int(Int64($0)), "adamStep": .int(Int64($0)), "params": .string($0 == 0 ? first : sha),
+                                    "m": .string(zeros), "v": .string(zeros)] })
+            }
+            func commit(_ c: JSONValue, round: Int64 = 1) async -> String? {
+                await reason { try await p.connection.call("train.commit", ["round": .int(round), "segmentSteps": 2, "checkpoints": c]) }
+            }
+            #expect(await commit(checkpoints(String(repeating: "a", count: 64))) == "train.bad_commitment", "checkpoint 0 must be the round's model")
+            #expect(await commit(checkpoints(sha, [0, 2])) == "train.bad_commitment", "one checkpoint per segment end")
+            #expect(await commit(checkpoints(sha), round: 7) == "train.wrong_round")
+            #expect(await commit(.array([["step": 0]])) == "invalid_params")
+            #expect(await commit(checkpoints("XYZ")) == "invalid_params")
+            // A story of standing still, with a well-formed update that is not what training gives:
+            // taken, then the audit catches it and half the stake is slashed.
+            #expect(await commit(checkpoints(sha)) == nil)
+            #expect(await commit(checkpoints(sha)) == "train.duplicate_commitment")
             #expect(try await p.connection.callBinary { try update(1, count, $0) }["accepted"] == true)
-            // A new runner is always audited: it declares the (fresh) optimizer state it started from.
+            // A new runner is always audited: it is asked for the checkpoints of a segment and the last.
             let audit = await p.inbox.first("train.audit")
             #expect(audit?["round"] == 1)
+            let asked = (audit?["checkpoints"]?.arrayValue ?? []).compactMap { $0.intValue.map { Int($0) } }
+            #expect(asked.last == 2 && asked.count >= 2, "\(asked)")
+            let still = [Float](repeating: 0, count: count)
+            func state(_ k: Int, round: UInt64 = 1) -> (Int64) throws -> [UInt8] {
+                { id in try ModelFrames.auditState(InnerCheckpoint(index: k, step: 2 * k, adamStep: 2 * k, params: still, m: still, v: still),
+                                                   round: round, requestID: UInt64(id)).encode() }
+            }
+            #expect(await reason { try await p.connection.callBinary(state(asked[0], round: 2)) } == "train.not_audited")
             #expect(await reason {
-                try await p.connection.callBinary { try ModelFrames.optimizerState(nil, round: 2, requestID: UInt64($0)).encode() }
-            } == "train.not_audited")
-            #expect(try await p.connection.callBinary { try ModelFrames.optimizerState(nil, round: 1, requestID: UInt64($0)).encode() }["accepted"] == true)
+                try await p.connection.callBinary { try ModelFrames.optimizerState(nil, round: 1, requestID: UInt64($0)).encode() }
+            } == "train.protocol", "protocol 1's optimizerState frame")
+            for k in asked { #expect(try await p.connection.callBinary(state(k))["accepted"] == true) }
             // Leaving waits for the round's judgement, then returns what is left of the stake.
             for _ in 0..<200 {
                 if await reason({ try await p.connection.call("train.leave") }) == nil { break }
@@ -202,7 +236,7 @@ import WireFormat
             #expect(try await p.connection.call("train.status")["member"] == false)
             #expect(try await p.balance() == 97_500_000, "2.5 PUR slashed, 2.5 PUR returned, nothing paid")
             let closed = try await events(server, "train.round.closed")
-            #expect(closed.first?["offences"]?[p.account]?.stringValue?.hasPrefix("audit.mismatch") == true)
+            #expect(closed.first?["offences"]?[p.account]?.stringValue?.hasPrefix("audit.commitment_mismatch") == true, "\(closed)")
             try await server.expectStillServes()
         }
     }
@@ -251,7 +285,7 @@ extension TrainingNetworkTests {
         let b = try await PurrConnection.connect(to: url, runtime: runtime)
         _ = try await b.signIn(with: keyB)
         _ = try await b.call("wallet.faucet", ["amount": "5000000"])
-        _ = try await b.call("train.join")
+        _ = try await b.call("train.join", ["protocol": 2])
         var optionsA = TrainingRunner.Options(server: url, key: keyA)
         optionsA.rounds = 2
         optionsA.faucet = true

@@ -44,7 +44,7 @@ struct CraftedFrame: Sendable, CustomTestStringConvertible {
             make("Version 2", .unsupportedVersion, field: "header.version") { $0.version = 2 },
             make("Version 0", .unsupportedVersion, field: "header.version") { $0.version = 0 },
             make("Message type 0", .badMessageType, field: "header.messageType") { $0.messageType = 0 },
-            make("Message type 5", .badMessageType, field: "header.messageType") { $0.messageType = 5 },
+            make("Message type 6", .badMessageType, field: "header.messageType") { $0.messageType = 6 },
             make("A flag bit set", .unsupportedFlags, field: "header.flags") { $0.flags = 0x8000_0000 },
             make("4097 tensors declared", .tooLarge, field: "header.tensorCount") { $0.tensorCount = 4097 },
             make("Tensor count over a tightened limit", .tooLarge, field: "header.tensorCount",

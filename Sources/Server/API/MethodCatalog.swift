@@ -196,7 +196,7 @@ public enum MethodCatalog {
             errors: [.invalidParams], requiresAuth: false),
         RPCMethodDescriptor(
             name: "train.join", summary: "Take part in training: escrows the stake (training.stake) from your balance; joining again changes nothing. Returns your standing as train.status does.",
-            params: [], result: trainStatus,
+            params: [.init("protocol", required: false, "The training protocol your runner speaks; this server takes 2 only (train.protocol otherwise).", schema: Schema.integer)], result: trainStatus,
             errors: [.unauthenticated, .invalidParams, .insufficientFunds, .trainingRefused, .unavailable], requiresAuth: true),
         RPCMethodDescriptor(
             name: "train.leave", summary: "Stop taking part: what is left of your stake comes back. Refused while an update of yours awaits its round's judgement.",
@@ -221,6 +221,17 @@ public enum MethodCatalog {
                                    "kind": Schema.enumeration(["state", "diff", "upToDate"]), "frames": Schema.integer, "bytes": Schema.integer],
                                   required: ["version", "paramsSHA256", "kind", "frames"]),
             errors: [.unauthenticated, .invalidParams, .invalidRequest, .unavailable], requiresAuth: true),
+        RPCMethodDescriptor(
+            name: "train.commit", summary: "Training protocol 2: before uploading your update, commit to the SHA-256 of every checkpoint of your round (parameters, AdamW moments, step counts every inner.segmentSteps steps); audits ask for a few of them and replay the segments between.",
+            params: [.init("round", required: true, "The open round.", schema: Schema.integer),
+                     .init("segmentSteps", required: true, "The assignment's inner.segmentSteps.", schema: Schema.integer),
+                     .init("checkpoints", required: true, "One per checkpoint k = 0…K: step, adamStep, and the hex SHA-256 of params, m and v.",
+                           schema: Schema.array(Schema.object(["step": Schema.integer, "adamStep": Schema.integer, "params": Schema.hex(bytes: 32),
+                                                               "m": Schema.hex(bytes: 32), "v": Schema.hex(bytes: 32)],
+                                                              required: ["step", "adamStep", "params", "m", "v"])))],
+            result: Schema.object(["accepted": Schema.boolean, "round": Schema.integer, "checkpoints": Schema.integer],
+                                  required: ["accepted", "round", "checkpoints"]),
+            errors: [.unauthenticated, .invalidParams, .trainingRefused, .unavailable], requiresAuth: true),
         // The transparency log (docs/contracts.md): public, no sign-in.
         RPCMethodDescriptor(
             name: "log.info", summary: "The log's Ed25519 public key, hash functions and leaf encoding.",
@@ -316,8 +327,10 @@ public enum MethodCatalog {
                      .init("offence", required: false, "Why your update counted as cheating (part of your stake was slashed).", schema: Schema.string)],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
-            name: "train.audit", summary: "Notification: your update for this round is being audited; send the inner optimizer state the round started from (an optimizerState frame) within training.auditStateSeconds.",
-            params: [.init("round", "The round being judged.", schema: Schema.integer)],
+            name: "train.audit", summary: "Notification: your update for this round is being audited; send each listed checkpoint of your commitment as an auditState frame (message type 5) within training.auditStateSeconds.",
+            params: [.init("round", "The round being judged.", schema: Schema.integer),
+                     .init("checkpoints", "The checkpoint indices to send: both ends of each segment replayed, and the last.",
+                           schema: Schema.array(Schema.integer))],
             result: .null, errors: [], requiresAuth: true, isNotification: true),
         RPCMethodDescriptor(
             name: "train.banned", summary: "Notification: you are banned from training after repeated proven offences.",

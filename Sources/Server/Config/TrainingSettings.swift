@@ -44,7 +44,16 @@ extension ServerConfig {
         public var aggregator = "centeredClip"
         public var auditFraction = 0.25
         public var auditUntilTrust = 0.5
+        /// LoRA mode only: its adapters are replayed whole (relative L2 distance allowed).
         public var auditTolerance: Float = 0.25
+        /// Training protocol 2: runners commit to a checkpoint every `segmentSteps` local steps;
+        /// an audit replays `auditSegments` of those segments, drawn after the commitment, and
+        /// compares with these relative tolerances (docs/distributed.md, "Verification").
+        public var segmentSteps = 10
+        public var auditSegments = 2
+        public var segmentTolerance: Float = 0.05
+        public var momentTolerance: Float = 0.05
+        public var uploadTolerance: Float = 0.05
         /// "full": runners train every weight; "lora": only low-rank adapters on the attention
         /// and MLP projections, uploading the factors (far fewer bytes).
         public var mode = "full"
@@ -89,6 +98,12 @@ extension ServerConfig {
                 throw fail("auditFraction", "auditFraction and auditUntilTrust must be 0…1")
             }
             guard auditTolerance > 0 else { throw fail("auditTolerance", "must be positive") }
+            guard (1...10_000).contains(segmentSteps) else { throw fail("segmentSteps", "must be 1…10000") }
+            guard (1...1_000).contains(auditSegments) else { throw fail("auditSegments", "must be 1…1000") }
+            for (key, value) in [("segmentTolerance", segmentTolerance), ("momentTolerance", momentTolerance),
+                                 ("uploadTolerance", uploadTolerance)] where !(value > 0 && value.isFinite) {
+                throw fail(key, "must be a positive number")
+            }
             guard ["full", "lora"].contains(mode) else { throw fail("mode", "must be \"full\" or \"lora\", not \"\(mode)\"") }
             guard (1...256).contains(loraRank), loraAlpha > 0, loraAlpha.isFinite else {
                 throw fail("loraRank", "loraRank must be 1…256 and loraAlpha positive")

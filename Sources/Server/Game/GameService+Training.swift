@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import ModelTraining
 import RPC
 import WebSocketTransport
 import WireFormat
@@ -21,9 +22,32 @@ extension GameService {
     }
 
     func trainJoin(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
-        _ = try RPCParams(params, allowed: [])
+        let p = try RPCParams(params, allowed: ["protocol"])
         let account = try requireAccount(conn)
-        return try await trainingCoordinator().join(account)
+        return try await trainingCoordinator().join(account, protocol: try p.optionalInt("protocol", in: 0...1_000_000))
+    }
+
+    /// `train.commit`: the runner's checkpoint hashes for the open round (protocol 2).
+    func trainCommit(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {
+        let p = try RPCParams(params, allowed: ["round", "segmentSteps", "checkpoints"])
+        let account = try requireAccount(conn)
+        let round = UInt64(try p.int("round", in: 0...Int64.max))
+        let segmentSteps = Int(try p.int("segmentSteps", in: 1...10_000))
+        guard case .array(let list)? = p.members["checkpoints"], (1...10_001).contains(list.count) else {
+            throw RPCErrorObject.invalidParams("checkpoints", "an array of 1…10001 checkpoints")
+        }
+        var checkpoints: [InnerCheckpoint.Hashes] = []
+        for (k, item) in list.enumerated() {
+            let c = try RPCParams(item, allowed: ["step", "adamStep", "params", "m", "v"])
+            do {
+                checkpoints.append(InnerCheckpoint.Hashes(
+                    step: Int(try c.int("step", in: 0...10_000)), adamStep: Int(try c.int("adamStep", in: 0...(1 << 40))),
+                    params: try c.hex("params", bytes: 32), m: try c.hex("m", bytes: 32), v: try c.hex("v", bytes: 32)))
+            } catch {
+                throw RPCErrorObject.invalidParams("checkpoints[\(k)]", error.message)
+            }
+        }
+        return try await trainingCoordinator().commit(account, round: round, segmentSteps: segmentSteps, checkpoints: checkpoints)
     }
 
     func trainLeave(_ conn: ConnectionID, _ params: JSONValue?) async throws -> JSONValue {

@@ -206,6 +206,7 @@ public actor GameService {
         case "train.status": return try await trainStatus(conn, r.params)
         case "train.assignment": return try await trainAssignment(conn, r.params)
         case "train.model": return try await trainModel(conn, r)
+        case "train.commit": return try await trainCommit(conn, r.params)
         default:
             throw RPCErrorObject(.methodNotFound, "method not found: \(r.method)", field: "method")
         }
@@ -219,6 +220,7 @@ public actor GameService {
         "log.info", "log.head", "log.entries", "log.proof.inclusion", "log.proof.consistency",
         "nft.nearby", "nft.claim", "nft.transfer", "nft.owned", "account.status",
         "train.info", "train.join", "train.leave", "train.status", "train.assignment", "train.model",
+        "train.commit",
     ]
 
     func discover() -> JSONValue {

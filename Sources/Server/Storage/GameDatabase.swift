@@ -20,6 +20,7 @@ public enum GameDatabase {
         GameService.registerAntiCheatMigrations(in: &migrator)
         TrainingStore.registerMigrations(in: &migrator)
         StorageHealth.registerMigrations(in: &migrator)
+        TrainingStore.registerCommitmentMigration(in: &migrator)
         try migrator.migrate(writer)
         try writer.write { db in try LedgerStore.bootstrap(db, config: ledger, at: at) }
         return writer

@@ -34,9 +34,29 @@ extension TrainingCoordinator {
                        "stake": .string(settings.stake.decimalString), "aggregator": .string(settings.aggregator),
                        "mode": .string(settings.mode)],
         ]
+        o["protocol"] = .int(Int64(TrainingProtocol.version))
+        o["arithmetic"] = arithmetic
         if let spec = currentSpec { o["round"] = .int(Int64(spec.round)); o["deadline"] = .int(spec.deadline) }
         if let loss = lastHeldOutLoss { o["heldOutLoss"] = .double(loss) }
         return .object(o)
+    }
+
+    /// The conventions a runner's arithmetic must follow beyond the shape (docs/distributed.md,
+    /// "A runner's arithmetic"), so a runner written elsewhere need not guess them.
+    var arithmetic: JSONValue {
+        let inner = judge.settings.inner
+        return [
+            "normEps": .double(Double(model.normEps)), "ropeTheta": .double(Double(model.ropeTheta)),
+            "rope": "rotate_half", "tiedEmbeddings": true, "activation": "silu",
+            "loss": "mean cross-entropy over every position of the batch",
+            "adamW": ["beta1": 0.9, "beta2": 0.95, "eps": 1e-8, "weightDecay": .double(Double(inner.weightDecay)),
+                      "decay": "tensors of rank 2 (matrices and the embedding), not norm weights", "biasCorrection": true],
+            "clipNorm": .double(Double(inner.clipNorm)), "updateBlockSize": 256,
+            "segmentSteps": .int(Int64(judge.settings.inner.segmentSteps)), "auditSegments": .int(Int64(judge.settings.auditSegments)),
+            "tolerances": ["params": .double(Double(judge.settings.tolerances.params)),
+                           "moments": .double(Double(judge.settings.tolerances.moments)),
+                           "upload": .double(Double(judge.settings.tolerances.upload))],
+        ]
     }
 
     var phaseName: String {
@@ -70,12 +90,20 @@ extension TrainingCoordinator {
             o["assigned"] = .bool(machine.assigned.contains(id))
             o["delivered"] = .bool(machine.delivered.contains(id))
         }
-        if let round = auditWaiting(for: id) { o["auditRound"] = .int(Int64(round)) }
+        if let audit = auditWaiting(for: id) {
+            o["auditRound"] = .int(Int64(audit.round))
+            o["auditCheckpoints"] = .array(audit.checkpoints.map { .int(Int64($0)) })
+        }
         return .object(o)
     }
 
-    func join(_ account: AccountID) throws -> JSONValue {
+    func join(_ account: AccountID, protocol version: Int64?) throws -> JSONValue {
         let id = account.rawValue
+        guard version == Int64(TrainingProtocol.version) else {
+            let said = version.map { "protocol \($0)" } ?? "no protocol (protocol 1 runners send none)"
+            throw refusal("train.protocol", "this server speaks training protocol \(TrainingProtocol.version); your runner speaks \(said). "
+                          + "Update it: docs/distributed.md describes protocol \(TrainingProtocol.version)")
+        }
         if let m = machine.members[id] {
             if m.banned { throw refusal(RoundRefusal.banned.rawValue, "this runner is banned from training") }
             return status(account)
@@ -140,9 +168,10 @@ extension TrainingCoordinator {
             }
             var waiting: [String: JSONValue] = ["waiting": true, "reason": .string(why), "version": .int(Int64(machine.version)),
                                                 "retryAfterMs": .int(Int64(500))]
-            if let round = auditWaiting(for: id) {
-                waiting["auditRound"] = .int(Int64(round))
-                waiting["reason"] = .string("round \(round) is audited: send the optimizer state it started from")
+            if let audit = auditWaiting(for: id) {
+                waiting["auditRound"] = .int(Int64(audit.round))
+                waiting["auditCheckpoints"] = .array(audit.checkpoints.map { .int(Int64($0)) })
+                waiting["reason"] = .string("round \(audit.round) is audited: send checkpoints \(audit.checkpoints) as auditState frames")
             }
             return .object(waiting)
         }
@@ -153,6 +182,7 @@ extension TrainingCoordinator {
             "learningRate": .double(Double(inner.learningRate)), "warmupSteps": .int(Int64(inner.warmupSteps)),
             "clipNorm": .double(Double(inner.clipNorm)), "weightDecay": .double(Double(inner.weightDecay))]
         innerJSON["keepOptimizerState"] = .bool(inner.keepOptimizerState)
+        if segmentAudits { innerJSON["segmentSteps"] = .int(Int64(judge.settings.inner.segmentSteps)) }
         if let lora = inner.lora {
             innerJSON["lora"] = ["rank": .int(Int64(lora.rank)), "alpha": .double(Double(lora.alpha)),
                                  "factors": .int(Int64(LoRAFactors.count(theta.layout, lora)))]
@@ -197,7 +227,7 @@ extension TrainingCoordinator {
     func submit(_ account: AccountID, frame: TensorFrame, bytes: [UInt8]) throws -> JSONValue {
         let id = account.rawValue
         guard machine.members[id] != nil else { throw refusal(RoundRefusal.notMember.rawValue, "join first (train.join)") }
-        if frame.messageType == .optimizerState { return try submitState(id, frame: frame) }
+        if frame.messageType == .optimizerState || frame.messageType == .auditState { return try submitState(id, frame: frame) }
         guard frame.messageType == .update else {
             throw refusal("train.bad_frame", "runners send update frames (message type 3), not \(frame.messageType)")
         }
@@ -214,6 +244,9 @@ extension TrainingCoordinator {
         var m = machine
         let actions = m.submit(id, round: frame.round, at: nowMillis)
         if case .refuse(_, let code, let reason)? = actions.first { throw refusal(code.rawValue, reason) }
+        if segmentAudits, commitments[id]?.round != frame.round {
+            throw refusal("train.no_commitment", "commit to your checkpoints (train.commit) before uploading the update for round \(frame.round)")
+        }
         var offence: String?
         if let bad = delta.firstIndex(where: { !$0.isFinite }) {
             offence = "update.non_finite: element \(bad) of the update is NaN or infinite"
@@ -234,37 +267,76 @@ extension TrainingCoordinator {
         return ["accepted": true, "round": .int(Int64(frame.round)), "bytes": .int(Int64(bytes.count))]
     }
 
-    /// The round whose audit waits for this runner's optimizer state (a runner that missed the
-    /// `train.audit` notification learns it from `train.assignment` and `train.status`).
-    func auditWaiting(for id: String) -> UInt64? {
-        guard let p = pendingAudit, p.runners.contains(id), p.states[id] == nil else { return nil }
-        return p.spec.round
+    /// The round whose audit waits for this runner's checkpoints, and which (a runner that
+    /// missed the `train.audit` notification learns it from `train.assignment` and `train.status`).
+    func auditWaiting(for id: String) -> (round: UInt64, checkpoints: [Int])? {
+        guard let p = pendingAudit, p.runners.contains(id), !p.complete(id) else { return nil }
+        return (p.spec.round, p.asked[id] ?? [])
     }
 
-    /// An audited runner's optimizer state for the round being judged.
+    /// One checkpoint an audit asked of this runner.
     func submitState(_ id: String, frame: TensorFrame) throws -> JSONValue {
-        guard var pending = pendingAudit, frame.round == pending.spec.round, pending.runners.contains(id) else {
+        guard frame.messageType == .auditState else {
+            throw refusal("train.protocol", "optimizerState frames (message type 4) belong to training protocol 1; "
+                          + "this server speaks protocol \(TrainingProtocol.version): answer audits with auditState frames (type 5)")
+        }
+        guard var pending = pendingAudit, frame.round == pending.spec.round, pending.runners.contains(id),
+              let commitment = commitments[id], commitment.round == frame.round else {
             throw refusal("train.not_audited", "no audit of your update for round \(frame.round) is waiting for a state")
         }
-        guard pending.states[id] == nil else { throw refusal(RoundRefusal.duplicate.rawValue, "your state for round \(frame.round) was already received") }
-        let state: InnerLoop.OptimizerState?
-        do { state = try ModelFrames.optimizerState(of: frame, count: theta.count) } catch { throw refusal(error.code, error.message) }
-        pending.states[id] = .some(state)
+        let sent: (index: Int, params: [Float], m: [Float], v: [Float])
+        do { sent = try ModelFrames.auditState(of: frame, count: theta.count) } catch { throw refusal(error.code, error.message) }
+        guard (pending.asked[id] ?? []).contains(sent.index), sent.index < commitment.checkpoints.count else {
+            throw refusal("train.not_audited", "checkpoint \(sent.index) was not asked; the audit asks \(pending.asked[id] ?? [])")
+        }
+        guard pending.states[id]?[sent.index] == nil else {
+            throw refusal(RoundRefusal.duplicate.rawValue, "checkpoint \(sent.index) of round \(frame.round) was already received")
+        }
+        let c = commitment.checkpoints[sent.index]
+        pending.states[id, default: [:]][sent.index] = InnerCheckpoint(index: sent.index, step: c.step, adamStep: c.adamStep,
+                                                                      params: sent.params, m: sent.m, v: sent.v)
         pendingAudit = pending
-        if pending.states.count == pending.runners.count { finishAudit() }
-        return ["accepted": true, "round": .int(Int64(frame.round))]
+        if pending.runners.allSatisfy({ pending.complete($0) }) { finishAudit() }
+        return ["accepted": true, "round": .int(Int64(frame.round)), "checkpoint": .int(Int64(sent.index))]
     }
 
-    /// Every asked state arrived, or time is up: judge with what came; updates whose state did
-    /// not come are left out of the round.
+    /// Every asked checkpoint arrived, or time is up: judge with what came; updates whose
+    /// checkpoints did not all come are left out of the round (not paid, not slashed).
     func finishAudit() {
         guard let pending = pendingAudit else { return }
         pendingAudit = nil
-        let missing = pending.runners.subtracting(pending.states.keys)
+        let complete = pending.runners.filter { pending.complete($0) }
+        let missing = pending.runners.subtracting(complete)
         unverified = missing.sorted()
         for id in missing { received[id] = nil }
-        var states: [String: InnerLoop.OptimizerState] = [:]
-        for (id, s) in pending.states { if let s { states[id] = s } }
-        runJudge(pending.spec, audit: Set(pending.states.keys), states: states)
+        var evidence: [String: SegmentAudit.Evidence] = [:]
+        for id in complete {
+            guard let c = commitments[id] else { continue }
+            evidence[id] = SegmentAudit.Evidence(commitment: c, segments: pending.segments[id] ?? [], states: pending.states[id] ?? [:])
+        }
+        runJudge(pending.spec, audit: complete, evidence: evidence)
+    }
+
+    /// `train.commit`: the hashes of every checkpoint of this runner's round, before its update.
+    func commit(_ account: AccountID, round: UInt64, segmentSteps: Int, checkpoints: [InnerCheckpoint.Hashes]) throws -> JSONValue {
+        let id = account.rawValue
+        guard let member = machine.members[id] else { throw refusal(RoundRefusal.notMember.rawValue, "join first (train.join)") }
+        if member.banned { throw refusal(RoundRefusal.banned.rawValue, "this runner is banned from training") }
+        guard segmentAudits else { throw refusal("train.bad_commitment", "this server trains LoRA adapters: no commitments are taken") }
+        guard case .open(let spec) = machine.phase, spec.round == round else {
+            throw refusal(RoundRefusal.wrongRound.rawValue, "round \(round) is not the open round")
+        }
+        guard machine.assigned.contains(id) else { throw refusal(RoundRefusal.notAssigned.rawValue, "you are not assigned to round \(round)") }
+        if let c = commitments[id], c.round == round {
+            throw refusal("train.duplicate_commitment", "your commitment for round \(round) was already accepted")
+        }
+        let c = SegmentCommitment(round: round, segmentSteps: segmentSteps, checkpoints: checkpoints)
+        if let why = c.problem(steps: judge.settings.inner.steps, segmentSteps: judge.settings.inner.segmentSteps, paramsSHA256: paramsSHA256,
+                               parameterCount: theta.count, previous: commitments[id]?.checkpoints.last) {
+            throw refusal("train.bad_commitment", why)
+        }
+        try db.write { db in try TrainingStore.saveCommitment(db, runner: id, c) }
+        commitments[id] = c
+        return ["accepted": true, "round": .int(Int64(round)), "checkpoints": .int(Int64(checkpoints.count))]
     }
 }

@@ -93,21 +93,35 @@ extension TrainingCoordinator {
         var seconds: Double
     }
 
-    /// Judges the closed round: with kept inner optimizers, first asks the runners picked for
-    /// audit for the state they started from (`train.audit`), then judges on the worker queue
-    /// and commits the result.
+    /// Whether audits replay committed segments (training protocol 2); LoRA adapters start
+    /// fresh each round and are replayed whole instead.
+    var segmentAudits: Bool { judge.settings.inner.lora == nil }
+
+    /// Judges the closed round: first asks the runners picked for audit for the checkpoints of
+    /// the segments drawn for them (`train.audit`), then judges on the worker queue and commits.
     func startJudging(_ spec: RoundSpec) {
         judging = true
         unverified = []
-        guard judge.settings.inner.keepOptimizerState else { return runJudge(spec, audit: nil, states: [:]) }
         var rng = SystemRandomNumberGenerator()
-        let chosen = Set(machine.delivered.filter { received[$0] != nil }.sorted().filter { judge.select($0, trust: trust, rng: &rng) })
-        guard !chosen.isEmpty else { return runJudge(spec, audit: [], states: [:]) }
-        pendingAudit = PendingAudit(spec: spec, runners: chosen, deadline: now().addingTimeInterval(settings.auditStateSeconds))
-        send(chosen.sorted().map { (AccountID(rawValue: $0), "train.audit", ["round": .int(Int64(spec.round))]) })
+        let chosen = machine.delivered.filter { received[$0] != nil }.sorted().filter { judge.select($0, trust: trust, rng: &rng) }
+        guard segmentAudits, !chosen.isEmpty else { return runJudge(spec, audit: Set(chosen), evidence: [:]) }
+        var segments: [String: [Int]] = [:], asked: [String: [Int]] = [:]
+        for id in chosen {
+            guard let c = commitments[id], c.round == spec.round else { continue }
+            let picked = SegmentAudit.pick(judge.settings.auditSegments, of: c.segments, rng: &rng)
+            segments[id] = picked
+            asked[id] = SegmentAudit.Evidence.checkpoints(segments: picked, total: c.segments)
+        }
+        guard !segments.isEmpty else { return runJudge(spec, audit: [], evidence: [:]) }
+        pendingAudit = PendingAudit(spec: spec, runners: Set(segments.keys), segments: segments, asked: asked,
+                                    deadline: now().addingTimeInterval(settings.auditStateSeconds))
+        send(asked.keys.sorted().map { id in
+            (AccountID(rawValue: id), "train.audit", ["round": .int(Int64(spec.round)),
+                                                      "checkpoints": .array((asked[id] ?? []).map { .int(Int64($0)) })])
+        })
     }
 
-    func runJudge(_ spec: RoundSpec, audit: Set<String>?, states: [String: InnerLoop.OptimizerState]) {
+    func runJudge(_ spec: RoundSpec, audit: Set<String>?, evidence: [String: SegmentAudit.Evidence]) {
         let start = theta.clone()
         let runners = machine.delivered
         let updates = received.filter { runners.contains($0.key) }
@@ -126,7 +140,7 @@ extension TrainingCoordinator {
                     continuation.resume(returning: Result {
                         try Self.judgeRound(spec: spec, start: start, updates: updates, shards: assigned, control: control, heldOut: heldOut,
                                             judge: judge, trust: trust, outer: outer, feedback: feedback, codec: codec,
-                                            audit: audit, states: states)
+                                            audit: audit, evidence: evidence)
                     })
                 }
             }
@@ -137,12 +151,12 @@ extension TrainingCoordinator {
     static func judgeRound(spec: RoundSpec, start: ParameterStore, updates: [String: [Float]], shards: [String: [[Int32]]],
                            control: [[Int32]], heldOut: [[Int32]], judge: RoundJudge, trust: [String: Double],
                            outer: OuterNesterov, feedback: ErrorFeedback<BlockwiseInt8>, codec: BlockwiseInt8,
-                           audit: Set<String>?, states: [String: InnerLoop.OptimizerState]) throws -> Judged {
+                           audit: Set<String>?, evidence: [String: SegmentAudit.Evidence]) throws -> Judged {
         let began = Date()
         var trust = trust, outer = outer, feedback = feedback
         var rng = SystemRandomNumberGenerator()
         let verdict = try judge.judge(start: start, spec: spec, received: updates, shards: shards, control: control, heldOut: heldOut,
-                                      trust: &trust, rng: &rng, startStates: states, audit: audit)
+                                      trust: &trust, rng: &rng, evidence: evidence, audit: audit)
         let next = start.clone()
         var diff: QuantisedDelta?
         if let aggregate = verdict.aggregate {

@@ -47,13 +47,20 @@ public actor TrainingCoordinator {
     var arrivalOffences: [String: String] = [:]
     var diffs: [UInt64: QuantisedDelta]
     var judging = false
-    /// A closed round waiting for its audited runners' optimizer states.
+    /// A closed round waiting for its audited runners' checkpoint states.
     struct PendingAudit {
         var spec: RoundSpec
         var runners: Set<String>
-        var states: [String: InnerLoop.OptimizerState?] = [:]
+        /// Segments asked of each runner, and the checkpoints that takes.
+        var segments: [String: [Int]]
+        var asked: [String: [Int]]
+        var states: [String: [Int: InnerCheckpoint]] = [:]
         var deadline: Date
+
+        func complete(_ id: String) -> Bool { (asked[id] ?? []).allSatisfy { states[id]?[$0] != nil } }
     }
+    /// Each runner's latest accepted commitment (this round's, or where its optimizer stands).
+    var commitments: [String: SegmentCommitment] = [:]
     var pendingAudit: PendingAudit?
     var unverified: [String] = []
     var lastHeldOutLoss: Double?
@@ -104,11 +111,16 @@ public actor TrainingCoordinator {
         inner.threads = settings.threads
         inner.lora = settings.lora
         inner.keepOptimizerState = settings.keepInnerState
+        inner.segmentSteps = settings.lora == nil ? settings.segmentSteps : 0
         var judgeSettings = RoundJudge.Settings(inner: inner)
         judgeSettings.aggregator = settings.aggregatorChoice ?? .centeredClip
         judgeSettings.auditFraction = settings.auditFraction
         judgeSettings.auditUntilTrust = settings.auditUntilTrust
         judgeSettings.auditTolerance = settings.auditTolerance
+        judgeSettings.auditSegments = settings.auditSegments
+        judgeSettings.tolerances.params = settings.segmentTolerance
+        judgeSettings.tolerances.moments = settings.momentTolerance
+        judgeSettings.tolerances.upload = settings.uploadTolerance
         judge = RoundJudge(settings: judgeSettings)
         codec = try BlockwiseInt8()
         outerConfiguration = OuterNesterov.Configuration(learningRate: settings.outerLearningRate, momentum: settings.outerMomentum)
@@ -136,6 +148,7 @@ public actor TrainingCoordinator {
             residual.load(residual: c.residual)
             feedback = residual
             diffs = try db.read { db in try TrainingStore.diffs(db) }
+            commitments = try db.read { db in try TrainingStore.commitments(db) }
         } else {
             let start = settings.start == "shipped" ? shipped.1 : LlamaModel(config: config, seed: settings.seed).params
             let fresh = RoundStateMachine(policy: Self.policy(settings), runSeed: settings.seed)

@@ -3,6 +3,7 @@ import Coordinator
 import Foundation
 import GRDB
 import NeuralCore
+import Swarm
 
 /// The coordinator's checkpoint: everything needed to resume after a restart without losing a
 /// round's accounting, written in the same transactions as the payments it explains.
@@ -12,6 +13,9 @@ import NeuralCore
 ///   momentum and the error-feedback residual of the published diffs.
 /// - `training_updates`: updates received in the open round (a restart judges them anyway).
 /// - `training_diffs`: the last diffs between versions, so a runner downloads only what changed.
+/// - `training_commitments`: each runner's latest accepted checkpoint commitment (protocol 2):
+///   the open round's is what its audit checks, and its last checkpoint is where the runner's
+///   next round must start its optimizer.
 enum TrainingStore {
     static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("training-v1") { db in
@@ -44,6 +48,33 @@ enum TrainingStore {
                 );
                 """)
         }
+    }
+
+    static func registerCommitmentMigration(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("training-v2-commitments") { db in
+            try db.execute(sql: """
+                CREATE TABLE training_commitments (
+                    runner TEXT PRIMARY KEY,
+                    round INTEGER NOT NULL,
+                    commitment TEXT NOT NULL
+                );
+                """)
+        }
+    }
+
+    static func saveCommitment(_ db: Database, runner: String, _ c: SegmentCommitment) throws {
+        let json = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+        try db.execute(sql: "INSERT OR REPLACE INTO training_commitments (runner, round, commitment) VALUES (?, ?, ?)",
+                       arguments: [runner, Int64(c.round), json])
+    }
+
+    static func commitments(_ db: Database) throws -> [String: SegmentCommitment] {
+        var out: [String: SegmentCommitment] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT runner, commitment FROM training_commitments") {
+            let text: String = row["commitment"]
+            out[row["runner"]] = try JSONDecoder().decode(SegmentCommitment.self, from: Data(text.utf8))
+        }
+        return out
     }
 
     struct Checkpoint {

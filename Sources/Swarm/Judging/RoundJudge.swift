@@ -17,10 +17,11 @@ public enum AggregatorChoice: String, Codable, Sendable, CaseIterable {
 }
 
 /// The coordinator's judgement of one closed round, apart from I/O: validate every received
-/// update, re-execute the untrusted and a random share of the rest from their seeds, aggregate
-/// the survivors robustly, and measure each one's contribution itself.
+/// update, audit the untrusted and a random share of the rest by replaying committed segments
+/// (``SegmentAudit``), measure each survivor's contribution itself, and aggregate the survivors
+/// robustly (untrusted ones only when they measurably help).
 ///
-/// The in-process simulation and the networked coordinator both call ``judge(start:spec:received:shards:control:heldOut:trust:rng:)``,
+/// The in-process simulation and the networked coordinator both call ``judge(start:spec:received:shards:control:heldOut:trust:rng:evidence:audit:)``,
 /// so the numbers in docs/distributed.md come from the code that pays real runners.
 public struct RoundJudge: Sendable {
     public struct Settings: Codable, Hashable, Sendable {
@@ -32,8 +33,17 @@ public struct RoundJudge: Sendable {
         /// Runners below this trust (new ones, and any that stopped passing the own-shard test)
         /// are re-executed every round.
         public var auditUntilTrust = 0.5
-        /// Relative L2 distance between a re-executed and a received update that still passes.
+        /// LoRA mode only (its adapters start fresh each round and are replayed whole): relative
+        /// L2 distance between a re-executed and a received update that still passes.
         public var auditTolerance: Float = 0.25
+        /// Segments replayed per audited update (training protocol 2).
+        public var auditSegments = 2
+        public var tolerances = SegmentAudit.Tolerances()
+        /// An update from a runner still below `auditUntilTrust` joins the aggregate only if the
+        /// coordinator measured it improving held-out data: a newcomer's bad update (flipped,
+        /// noise, zeros, a forged segment nobody asked for) cannot move the model while its
+        /// trust is being earned.
+        public var probation = true
         /// Batches of held-out, assigned and control data per contribution measurement.
         public var measureBatches = 2
         /// Each update is clipped to this multiple of the round's median update norm before
@@ -51,6 +61,10 @@ public struct RoundJudge: Sendable {
         public var accepted: [String]
         /// Proven cheating: malformed or non-finite updates, failed re-execution audits.
         public var offences: [String: String]
+        /// Untrusted runners whose update did not improve held-out data: measured and scored, not aggregated.
+        public var onProbation: [String] = []
+        /// Each audited update's replay distances.
+        public var audits: [String: SegmentAudit.Measured] = [:]
         /// Contribution scores in [0, 1] for the accepted runners.
         public var scores: [String: Double]
         /// Runners whose assignment was re-executed.
@@ -82,13 +96,14 @@ public struct RoundJudge: Sendable {
     ///   - trust: each runner's trust, updated in place (``ContributionMeter/updateTrust(_:_:)``).
     ///   - rng: picks the trusted runners to audit; the coordinator's own secret randomness, so a
     ///     runner cannot know whether it will be checked.
-    ///   - startStates: with persistent inner optimizers, the optimizer state each audited runner
-    ///     declares it started the round from (asked for only once it is audited); re-execution
-    ///     starts from it. Missing: a fresh optimizer.
+    ///   - evidence: what each audited runner sent (its commitment, the segments asked, the
+    ///     states); an audited update without evidence is left out (not paid, not an offence).
+    ///   - chosen: the runners audited (the server picks them before asking for states); nil =
+    ///     pick here with ``select(_:trust:rng:)``.
     public func judge(start: ParameterStore, spec: RoundSpec, received: [String: [Float]], shards: [String: [[Int32]]],
                       control: [[Int32]], heldOut: [[Int32]], trust: inout [String: Double],
                       rng: inout some RandomNumberGenerator,
-                      startStates: [String: InnerLoop.OptimizerState] = [:], audit chosen: Set<String>? = nil) throws -> Verdict {
+                      evidence: [String: SegmentAudit.Evidence] = [:], audit chosen: Set<String>? = nil) throws -> Verdict {
         var offences: [String: String] = [:]
         var valid: [String: [Float]] = [:]
         let validation = try UpdateValidation(expectedCount: start.count)
@@ -101,25 +116,55 @@ public struct RoundJudge: Sendable {
             }
         }
         var audited: [String] = []
+        var audits: [String: SegmentAudit.Measured] = [:]
         let picked = chosen ?? Set(valid.keys.sorted().filter { select($0, trust: trust, rng: &rng) })
+        let segmentAudit = SegmentAudit(inner: settings.inner, tolerances: settings.tolerances)
         for id in valid.keys.sorted() where picked.contains(id) {
-            audited.append(id)
-            var state = startStates[id]
-            if let s = state, let why = Self.implausible(s, count: start.count, clipNorm: settings.inner.clipNorm) {
-                offences[id] = "audit.bad_state: \(why)"
+            let seed = Self.runnerSeed(roundSeed: spec.seed, runner: id)
+            if settings.inner.lora != nil {
+                // Adapters start fresh every round: the whole round is replayed from its seed.
+                audited.append(id)
+                let redo = try InnerLoop(settings: settings.inner).run(start: start, samples: shards[id] ?? [], seed: seed)
+                if Self.relativeDistance(redo.delta, valid[id] ?? []) > settings.auditTolerance {
+                    offences[id] = "audit.mismatch: re-executing its assignment from the round's seed does not reproduce its update"
+                    valid[id] = nil
+                }
+                continue
+            }
+            guard let e = evidence[id] else {
                 valid[id] = nil
                 continue
             }
-            let redo = try InnerLoop(settings: settings.inner).run(
-                start: start, samples: shards[id] ?? [], seed: Self.runnerSeed(roundSeed: spec.seed, runner: id), state: &state)
-            if Self.relativeDistance(redo.delta, valid[id] ?? []) > settings.auditTolerance {
-                offences[id] = "audit.mismatch: re-executing its assignment from the round's seed does not reproduce its update"
+            audited.append(id)
+            var measured = SegmentAudit.Measured()
+            let why = segmentAudit.verify(e, start: start, update: valid[id] ?? [], samples: shards[id] ?? [], seed: seed, measured: &measured)
+            audits[id] = measured
+            if let why {
+                offences[id] = why
                 valid[id] = nil
             }
         }
-        let order = valid.keys.sorted()
+        let inner = settings.inner
+        let meter = ContributionMeter(start: start, heldOut: heldOut, control: control, batch: inner.batch, seqLen: inner.seqLen,
+                                      maxBatches: settings.measureBatches)
+        // Each update's worth, measured as its share of the mean step (θ + Δ/n).
+        var measurements: [String: ContributionMeter.Measurement] = [:]
+        let share = 1 / Float(max(1, valid.count))
+        for id in valid.keys.sorted() {
+            if let m = meter?.measure(valid[id] ?? [], assigned: shards[id] ?? [], scale: share) { measurements[id] = m }
+        }
+        var onProbation: [String] = []
+        if settings.probation {
+            for id in valid.keys.sorted() where (trust[id] ?? 0) < settings.auditUntilTrust {
+                if let m = measurements[id], m.heldOutGain > 0 { continue }
+                onProbation.append(id)
+            }
+        }
+        let order = valid.keys.sorted().filter { !onProbation.contains($0) }
+        ContributionMeter.updateTrust(&trust, measurements)
         guard !order.isEmpty else {
-            return Verdict(aggregate: nil, accepted: [], offences: offences, scores: [:], audited: audited, measurements: [:], weights: [:])
+            return Verdict(aggregate: nil, accepted: [], offences: offences, onProbation: onProbation, audits: audits,
+                           scores: measurements.mapValues { _ in 0.0 }, audited: audited, measurements: measurements, weights: [:])
         }
         // Per-update norm clipping at a multiple of the median norm, then the robust aggregator.
         var inputs = order.compactMap { valid[$0] }
@@ -131,39 +176,16 @@ public struct RoundJudge: Sendable {
         let result = try settings.aggregator.make().aggregate(inputs)
         var weights: [String: Float] = [:]
         for (id, d) in zip(order, result.diagnostics) { weights[id] = d.weight }
-        let inner = settings.inner
-        let meter = ContributionMeter(start: start, heldOut: heldOut, control: control, batch: inner.batch, seqLen: inner.seqLen,
-                                      maxBatches: settings.measureBatches)
-        var measurements: [String: ContributionMeter.Measurement] = [:]
-        for id in order {
-            if let m = meter?.measure(valid[id] ?? [], assigned: shards[id] ?? [], scale: 1 / Float(order.count)) { measurements[id] = m }
-        }
-        ContributionMeter.updateTrust(&trust, measurements)
-        let copies = ContributionMeter.copies(valid, order: order)
-        let scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
-        return Verdict(aggregate: result.aggregate, accepted: order, offences: offences, scores: scores, audited: audited,
-                       measurements: measurements, weights: weights)
+        let copies = ContributionMeter.copies(valid, order: valid.keys.sorted())
+        var scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
+        for id in onProbation { scores[id] = 0 }
+        return Verdict(aggregate: result.aggregate, accepted: order, offences: offences, onProbation: onProbation, audits: audits,
+                       scores: scores, audited: audited, measurements: measurements, weights: weights)
     }
 
     /// Whether to re-execute this runner's assignment: always while its trust is low, else at random.
     public func select(_ runner: String, trust: [String: Double], rng: inout some RandomNumberGenerator) -> Bool {
         (trust[runner] ?? 0) < settings.auditUntilTrust || Double.random(in: 0..<1, using: &rng) < settings.auditFraction
-    }
-
-    /// Why a declared optimizer state cannot have come from training, or nil. Clipped gradients
-    /// have a global norm of at most `clipNorm`, so every first moment lies in ±clipNorm and
-    /// every second moment in [0, clipNorm²]; a state outside them was made up (for instance to
-    /// steer a re-execution towards a chosen update).
-    public static func implausible(_ s: InnerLoop.OptimizerState, count: Int, clipNorm: Float) -> String? {
-        guard s.m.count == count, s.v.count == count, s.step >= 0 else { return "the state does not match the model's size" }
-        let bound = clipNorm * 1.0001
-        for j in 0..<count {
-            let m = s.m[j], v = s.v[j]
-            guard m.isFinite, v.isFinite, abs(m) <= bound, v >= 0, v <= bound * bound else {
-                return "moment \(j) (m \(m), v \(v)) is outside what clipped gradients can produce"
-            }
-        }
-        return nil
     }
 
     /// ‖a − b‖ / ‖a‖; infinite when the lengths differ.

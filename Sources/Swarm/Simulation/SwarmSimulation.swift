@@ -42,6 +42,10 @@ public struct SwarmSimulation {
         public var auditUntilTrust = 0.5
         /// Relative L2 distance between a re-executed and a received update that still passes.
         public var auditTolerance: Float = 0.25
+        /// Segments and their tolerances (training protocol 2).
+        public var auditSegments = 2
+        public var segmentSteps = 10
+        public var tolerances = SegmentAudit.Tolerances()
         public var outer = OuterNesterov.Configuration()
         public var emissionPerRound: Int64 = 10_000_000
         public var seed: UInt64 = 1
@@ -87,6 +91,8 @@ public struct SwarmSimulation {
         /// coordinator spent judging (validation, audits' re-execution, aggregation, measurement).
         public var trainingSeconds: Double
         public var judgingSeconds: Double
+        /// Every replayed segment's and upload's distance (the honest ones set the tolerances).
+        public var auditDistances = AuditDistances()
 
         public var finalLoss: Float { rounds.last?.heldOutLoss ?? initialLoss }
         public var totalPaid: Int64 { earned.values.reduce(0, +) }
@@ -138,6 +144,9 @@ public struct SwarmSimulation {
         judgeSettings.auditFraction = o.auditFraction
         judgeSettings.auditUntilTrust = o.auditUntilTrust
         judgeSettings.auditTolerance = o.auditTolerance
+        judgeSettings.auditSegments = o.auditSegments
+        judgeSettings.inner.segmentSteps = o.inner.lora == nil ? o.segmentSteps : 0
+        judgeSettings.tolerances = o.tolerances
         let judge = RoundJudge(settings: judgeSettings)
         let evalLoss = { (p: ParameterStore) -> Float in
             InnerLoop.loss(of: p, on: heldOut, batch: o.inner.batch, seqLen: o.inner.seqLen, maxBatches: o.evalBatches) ?? .nan
@@ -151,10 +160,24 @@ public struct SwarmSimulation {
         var trust: [String: Double] = [:]
         var innerStates: [String: InnerLoop.OptimizerState] = [:]
         var trainingSeconds = 0.0, judgingSeconds = 0.0
-        var startStates: [String: InnerLoop.OptimizerState] = [:]
+        // Each runner's checkpoints of the open round and the end of its last commitment.
+        var checkpoints: [String: [InnerCheckpoint]] = [:]
+        var lastCommitted: [String: InnerCheckpoint.Hashes] = [:]
+        let segmentSteps = o.inner.lora == nil ? o.segmentSteps : 0
+        func trainHonestly(_ id: String, _ samples: [[Int32]], _ spec: RoundSpec) throws -> InnerLoop.Result {
+            var state = innerStates[id]
+            var states: [InnerCheckpoint] = []
+            let result = try InnerLoop(settings: o.inner).run(start: theta, samples: samples, seed: Self.runSeed(spec, id), state: &state,
+                                                              segmentSteps: segmentSteps) { states.append($0) }
+            innerStates[id] = state
+            checkpoints[id] = states
+            return result
+        }
 
+        var auditDistances = AuditDistances()
         for r in 1...max(1, o.rounds) {
             guard let spec = machine.openRound else { break }
+            let thetaSHA = theta.checksum()
             let assigned = machine.assigned.sorted()
             // Each runner trains (or attacks) on its own shard.
             var shards: [String: [[Int32]]] = [:]
@@ -167,10 +190,7 @@ public struct SwarmSimulation {
             }
             let trainingBegan = Date()
             for id in assigned where !attackers.contains(id) {
-                var state = innerStates[id]
-                startStates[id] = state
-                let result = try InnerLoop(settings: o.inner).run(start: theta, samples: shards[id] ?? [], seed: Self.runSeed(spec, id), state: &state)
-                innerStates[id] = state
+                let result = try trainHonestly(id, shards[id] ?? [], spec)
                 honest[id] = result.delta
                 factors[id] = result.factors
                 tokens += result.tokens
@@ -178,10 +198,7 @@ public struct SwarmSimulation {
             var sent: [String: [Float]] = honest
             for id in assigned where backdoors.contains(id) {
                 let poisoned = (shards[id] ?? []).map { Backdoor.plant(in: $0, vocab: o.model.vocab) }
-                var state = innerStates[id]
-                startStates[id] = state
-                let poisonedRun = try InnerLoop(settings: o.inner).run(start: theta, samples: poisoned, seed: Self.runSeed(spec, id), state: &state)
-                innerStates[id] = state
+                let poisonedRun = try trainHonestly(id, poisoned, spec)
                 sent[id] = poisonedRun.delta
                 factors[id] = poisonedRun.factors
             }
@@ -190,7 +207,22 @@ public struct SwarmSimulation {
             if !attacking.isEmpty, let behaviour = o.runners.first(where: { $0 != .honest }), case .attack(let attack) = behaviour {
                 let basis = honest.isEmpty ? [[Float](repeating: 0, count: theta.count)] : honest.keys.sorted().compactMap { honest[$0] }
                 let crafted = try attack.craft(count: attacking.count, from: basis, totalWorkers: assigned.count, seed: spec.seed ^ 0xBAD)
-                for (id, update) in zip(attacking, crafted) { sent[id] = update }
+                for (id, update) in zip(attacking, crafted) {
+                    sent[id] = update
+                    // The strongest story an attacker can commit to: its own honest trajectory
+                    // with the crafted update's difference hidden in one segment it picks; an
+                    // audit sees it only if it replays that segment.
+                    if segmentSteps > 0, update.allSatisfy(\.isFinite) {
+                        let own = try trainHonestly(id, shards[id] ?? [], spec)
+                        var states = checkpoints[id] ?? []
+                        var pickRNG = Xoshiro256StarStar(seed: spec.seed ^ 0xF02E)
+                        let hidden = states.count > 1 ? Int(pickRNG.next() % UInt64(states.count - 1)) : 0
+                        for k in (hidden + 1)..<max(hidden + 1, states.count) {
+                            for j in 0..<theta.count { states[k].params[j] += update[j] - own.delta[j] }
+                        }
+                        checkpoints[id] = states
+                    }
+                }
             }
             // Upload: int8 with error feedback per runner (NaN cannot be quantised: sent as is and refused).
             var received: [String: [Float]] = [:]
@@ -227,11 +259,39 @@ public struct SwarmSimulation {
 
             // Coordinator: validate, audit, aggregate, measure, pay.
             let judgingBegan = Date()
+            // Commitments as the server checks them on arrival; then the audited runners, their
+            // segments (drawn after the commitments) and what they send.
+            var commitments: [String: SegmentCommitment] = [:]
+            for id in received.keys.sorted() {
+                guard let states = checkpoints[id] else { continue }
+                let c = SegmentCommitment(round: spec.round, segmentSteps: segmentSteps, of: states)
+                if c.problem(steps: o.inner.steps, segmentSteps: segmentSteps, paramsSHA256: thetaSHA, parameterCount: theta.count,
+                             previous: lastCommitted[id]) == nil {
+                    commitments[id] = c
+                    lastCommitted[id] = c.checkpoints.last
+                }
+            }
+            let chosen = Set(received.keys.sorted().filter { judge.select($0, trust: trust, rng: &auditRNG) })
+            var evidence: [String: SegmentAudit.Evidence] = [:]
+            for id in chosen.sorted() {
+                guard let c = commitments[id], let states = checkpoints[id] else { continue }
+                let segments = SegmentAudit.pick(o.auditSegments, of: c.segments, rng: &auditRNG)
+                var asked: [Int: InnerCheckpoint] = [:]
+                for k in SegmentAudit.Evidence.checkpoints(segments: segments, total: c.segments) where k < states.count { asked[k] = states[k] }
+                evidence[id] = SegmentAudit.Evidence(commitment: c, segments: segments, states: asked)
+            }
+            checkpoints = [:]
             let verdict = try judge.judge(start: theta, spec: spec, received: received, shards: shards,
                                           control: ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner,
                                                                      corpusSize: train.count).map { train[$0] },
-                                          heldOut: heldOut, trust: &trust, rng: &auditRNG, startStates: startStates)
-            startStates = [:]
+                                          heldOut: heldOut, trust: &trust, rng: &auditRNG, evidence: evidence, audit: chosen)
+            for (id, m) in verdict.audits {
+                auditDistances.params.append(contentsOf: m.params)
+                auditDistances.m.append(contentsOf: m.m)
+                auditDistances.v.append(contentsOf: m.v)
+                if let u = m.upload { auditDistances.upload.append(u) }
+                _ = id
+            }
             judgingSeconds += Date().timeIntervalSince(judgingBegan)
             if let aggregate = verdict.aggregate {
                 // Measured against the round's model, before the outer step moves it.
@@ -265,7 +325,15 @@ public struct SwarmSimulation {
             + (o.compressInt8 ? "int8 uploads" : "fp32 uploads") + (o.inner.lora.map { ", LoRA rank \($0.rank)" } ?? ", full model")
         return Report(options: description, initialLoss: initial, rounds: records, earned: earned, attackers: attackers,
                       banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began),
-                      trainingSeconds: trainingSeconds, judgingSeconds: judgingSeconds)
+                      trainingSeconds: trainingSeconds, judgingSeconds: judgingSeconds, auditDistances: auditDistances)
+    }
+
+    /// Relative distances measured by audits, pooled over a run.
+    public struct AuditDistances: Sendable {
+        public var params: [Float] = []
+        public var m: [Float] = []
+        public var v: [Float] = []
+        public var upload: [Float] = []
     }
 
     static func runSeed(_ spec: RoundSpec, _ runner: String) -> UInt64 {

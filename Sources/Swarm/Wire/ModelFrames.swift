@@ -72,6 +72,31 @@ public enum ModelFrames {
                         tensors: [WireTensor(name: deltaName, shape: [delta.count], data: .float32(delta))])
     }
 
+    /// An `auditState` frame (training protocol 2): one committed checkpoint, asked by an audit.
+    public static func auditState(_ c: InnerCheckpoint, round: UInt64, requestID: UInt64) throws -> TensorFrame {
+        try TensorFrame(messageType: .auditState, requestID: requestID, round: round, tensors: [
+            WireTensor(name: "checkpoint", shape: [], data: .float32([Float(c.index)])),
+            WireTensor(name: "params", shape: [c.params.count], data: .float32(c.params)),
+            WireTensor(name: "m", shape: [c.m.count], data: .float32(c.m)),
+            WireTensor(name: "v", shape: [c.v.count], data: .float32(c.v)),
+        ])
+    }
+
+    /// The checkpoint in an `auditState` frame: its index and vectors (the step counts come
+    /// from the commitment, which the vectors must hash to).
+    public static func auditState(of frame: TensorFrame, count: Int) throws(ModelFrameError) -> (index: Int, params: [Float], m: [Float], v: [Float]) {
+        guard frame.messageType == .auditState else {
+            throw ModelFrameError("train.bad_frame", "expected an auditState frame (message type 5), got \(frame.messageType)")
+        }
+        guard frame.tensors.count == 4, case .float32(let k)? = frame.tensor(named: "checkpoint")?.data, k.count == 1,
+              let index = Int(exactly: k[0]), index >= 0,
+              case .float32(let p)? = frame.tensor(named: "params")?.data, case .float32(let m)? = frame.tensor(named: "m")?.data,
+              case .float32(let v)? = frame.tensor(named: "v")?.data, p.count == count, m.count == count, v.count == count else {
+            throw ModelFrameError("train.bad_frame", "an auditState frame holds a scalar checkpoint index and f32 params, m and v of \(count) values each")
+        }
+        return (index, p, m, v)
+    }
+
     /// An `optimizerState` frame: the state a round started from (no tensors for a fresh one).
     public static func optimizerState(_ s: InnerLoop.OptimizerState?, round: UInt64, requestID: UInt64) throws -> TensorFrame {
         guard let s else { return try TensorFrame(messageType: .optimizerState, requestID: requestID, round: round, tensors: []) }

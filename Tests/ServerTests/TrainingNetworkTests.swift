@@ -82,6 +82,14 @@ import WireFormat
             let later = closed.dropFirst()
             #expect(later.contains { round in Set((round["audited"]?.arrayValue ?? []).compactMap(\.stringValue)).isSuperset(of: honestIDs) })
             #expect(closed.allSatisfy { Set(($0["offences"]?.objectValue ?? [:]).keys).isDisjoint(with: honestIDs) })
+            // Each audit's replay distances are in the log; the same arithmetic replays exactly.
+            let audits = closed.compactMap { $0["audits"]?.objectValue }.flatMap { $0.filter { honestIDs.contains($0.key) }.map(\.value) }
+            #expect(!audits.isEmpty)
+            for a in audits {
+                let distances = ["params", "m", "v"].flatMap { (a[$0]?.arrayValue ?? []).compactMap(\.doubleValue) }
+                #expect(!distances.isEmpty && distances.allSatisfy { $0 == 0 }, "\(a)")
+                #expect((a["upload"]?.doubleValue ?? 1) < 0.05, "\(a)")
+            }
             #expect(rewards.allSatisfy { $0["to"]?.stringValue != attacker }, "the attacker is never paid")
             let slashes = try await events(server, "ledger.tx").filter { $0["kind"]?.stringValue == "train.slash" }
             #expect(slashes.count == 2 && slashes.allSatisfy { $0["from"]?.stringValue == "escrow:train:\(attacker)" })

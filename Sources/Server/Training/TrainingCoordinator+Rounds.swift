@@ -77,6 +77,12 @@ extension TrainingCoordinator {
         return notes
     }
 
+    /// Distances as logged: 6 significant digits, infinities as -1 (JSON has no infinity).
+    static func rounded(_ x: Float) -> Double {
+        guard x.isFinite else { return -1 }
+        return Double(String(format: "%.6g", Double(x))) ?? Double(x)
+    }
+
     func send(_ notes: [(AccountID, String, JSONValue)]) {
         guard let notifier else { return }
         for (account, method, params) in notes { notifier(account, method, params) }
@@ -204,6 +210,11 @@ extension TrainingCoordinator {
             round: spec.round, version: spec.version, newVersion: newVersion, paramsSHA256: newSHA,
             heldOutLoss: judged.heldOutLoss.map(Double.init), accepted: judged.verdict.accepted, audited: judged.verdict.audited,
             unverified: unverified.isEmpty ? nil : unverified,
+            audits: judged.verdict.audits.isEmpty ? nil : judged.verdict.audits.mapValues { a in
+                AuditRecord(segments: a.segments, params: a.params.map(Self.rounded), m: a.m.map(Self.rounded), v: a.v.map(Self.rounded),
+                            upload: a.upload.map(Self.rounded))
+            },
+            onProbation: judged.verdict.onProbation.isEmpty ? nil : judged.verdict.onProbation,
             offences: offences, scores: judged.verdict.scores, reputation: reputation, payments: payments,
             emission: settings.emissionPerRound.decimalString)
         let checkpoint = TrainingStore.Checkpoint(

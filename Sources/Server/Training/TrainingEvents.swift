@@ -38,14 +38,27 @@ struct TrainingRoundClosed: Codable {
     var heldOutLoss: Double?
     var accepted: [String]
     var audited: [String]
-    /// Audited runners whose optimizer state did not arrive in time: their updates were left out.
+    /// Audited runners whose checkpoints did not all arrive in time: their updates were left out.
     var unverified: [String]?
+    /// Each audited runner's segments and the relative distances its replay measured (what the
+    /// tolerances are set from, and what a runner on other hardware can check itself against).
+    var audits: [String: AuditRecord]?
+    /// Untrusted runners whose update did not improve held-out data: scored 0, not aggregated.
+    var onProbation: [String]?
     var offences: [String: String]
     var scores: [String: Double]
     var reputation: [String: Double]
     /// micro-PUR per runner, as decimal strings; they add up to at most `emission`.
     var payments: [String: String]
     var emission: String
+}
+
+struct AuditRecord: Codable {
+    var segments: [Int]
+    var params: [Double]
+    var m: [Double]
+    var v: [Double]
+    var upload: Double?
 }
 
 struct TrainingRoundAbandoned: Codable {

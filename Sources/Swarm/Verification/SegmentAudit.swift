@@ -48,6 +48,8 @@ public struct SegmentAudit: Sendable {
 
     /// One audit's distances, for the figures.
     public struct Measured: Sendable {
+        /// The segments replayed.
+        public var segments: [Int] = []
         public var params: [Float] = []
         public var m: [Float] = []
         public var v: [Float] = []
@@ -75,6 +77,7 @@ public struct SegmentAudit: Sendable {
                        measured: inout Measured) -> String? {
         let count = start.count
         let total = e.commitment.segments
+        measured.segments = e.segments
         for k in Evidence.checkpoints(segments: e.segments, total: total) {
             guard let s = e.states[k] else { return "audit.missing_state: checkpoint \(k) was not sent" }
             guard k < e.commitment.checkpoints.count, s.params.count == count, s.m.count == count, s.v.count == count else {

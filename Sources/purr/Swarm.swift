@@ -22,7 +22,7 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "How many of them attack.")
         var attackers = 0
 
-        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan, backdoor.")
+        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan, backdoor; subtle ones that commit to what they did: halfdata, lowlr, skip, nudge (a backdoor inside the audit tolerance).")
         var attack = "signflip"
 
         @Option(help: "Rounds.")
@@ -85,6 +85,12 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "LoRA alpha (the adapters are scaled by alpha / rank).")
         var loraAlpha: Float = 16
 
+        @Option(help: "Local steps between the checkpoints runners commit to (training protocol 2).")
+        var segmentSteps = 10
+
+        @Option(help: "Segments replayed per audited update.")
+        var auditSegments = 2
+
         @Flag(help: "Use the shipped quest model's shape (assets/models/quest/config.json) instead of --dim/--layers.")
         var shippedShape = false
 
@@ -123,8 +129,11 @@ struct SwarmCommand: ParsableCommand {
                 throw ValidationError("--aggregator must be centeredClip, trimmedMean or mean")
             }
             let bad: SwarmSimulation.Behaviour
+            let subtle: [String: SwarmSimulation.Behaviour] = ["halfdata": .halfData, "lowlr": .lowLearningRate, "skip": .skipSegments, "nudge": .nudge]
             if attack == "backdoor" {
                 bad = .backdoor
+            } else if let s = subtle[attack] {
+                bad = s
             } else {
                 do { bad = .attack(try Attack(parsing: attack)) } catch { throw ValidationError("--attack: \(error)") }
             }
@@ -155,6 +164,8 @@ struct SwarmCommand: ParsableCommand {
             options.seed = seed
             options.auditFraction = auditFraction
             options.auditUntilTrust = auditUntilTrust
+            options.segmentSteps = segmentSteps
+            options.auditSegments = auditSegments
             options.outer = OuterNesterov.Configuration(learningRate: outerLearningRate, momentum: outerMomentum)
             if pretrainSteps > 0 {
                 let box = ParameterBox()
@@ -189,6 +200,10 @@ struct SwarmCommand: ParsableCommand {
             print("banned: \(report.banned.sorted()); slashed: \(report.slashed.sorted { $0.key < $1.key })")
             print(String(format: "runners trained %.1f s, the coordinator judged %.1f s (audits, aggregation, measurement): %.2f× the runners' work",
                          report.trainingSeconds, report.judgingSeconds, report.judgingSeconds / max(1e-9, report.trainingSeconds)))
+            let d = report.auditDistances
+            func worst(_ x: [Float]) -> String { x.isEmpty ? "-" : String(format: "%.3g%%", Double(x.max() ?? 0) * 100) }
+            print("audits: \(d.params.count) segments replayed; largest distance params \(worst(d.params)), m \(worst(d.m)), v \(worst(d.v)), "
+                  + "upload \(worst(d.upload)); replays took \(String(format: "%.1f s (%.3f× the runners' training)", report.auditSeconds, report.auditSeconds / max(1e-9, report.trainingSeconds)))")
             var baselinePoints: [SingleProcessBaseline.Point] = []
             if baseline {
                 let honest = runners - attackers
@@ -210,7 +225,10 @@ struct SwarmCommand: ParsableCommand {
                 let out: [String: Any] = [
                     "options": report.options, "initialLoss": Double(report.initialLoss), "finalLoss": Double(report.finalLoss),
                     "attackerShare": report.attackerShare, "seconds": report.seconds,
-                    "trainingSeconds": report.trainingSeconds, "judgingSeconds": report.judgingSeconds,
+                    "trainingSeconds": report.trainingSeconds, "judgingSeconds": report.judgingSeconds, "auditSeconds": report.auditSeconds,
+                    "banned": report.banned.sorted(), "slashed": report.slashed.mapValues { Int($0) },
+                    "auditDistances": ["params": d.params.map(Double.init), "m": d.m.map(Double.init), "v": d.v.map(Double.init),
+                                       "upload": d.upload.map(Double.init)],
                     "baseline": baselinePoints.map { ["tokens": $0.tokens, "heldOutLoss": Double($0.heldOutLoss)] },
                     "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
                                                    "paidToHonest": $0.paidToHonest,

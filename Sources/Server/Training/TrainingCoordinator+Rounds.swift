@@ -248,7 +248,7 @@ extension TrainingCoordinator {
                                                 "paramsSHA256": .string(newSHA),
                                                 "heldOutLoss": judged.heldOutLoss.map { .double(Double($0)) } ?? .null]
             var all = notes
-            for id in Set(judged.verdict.accepted).union(offences.keys) {
+            for id in Set(judged.verdict.accepted).union(offences.keys).union(judged.verdict.onProbation).union(unverified) {
                 var s = summary
                 s["paid"] = .string(payments[id] ?? "0")
                 if let why = offences[id] { s["offence"] = .string(why) }

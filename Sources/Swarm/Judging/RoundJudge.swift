@@ -65,6 +65,8 @@ public struct RoundJudge: Sendable {
         public var onProbation: [String] = []
         /// Each audited update's replay distances.
         public var audits: [String: SegmentAudit.Measured] = [:]
+        /// Seconds spent on audits (replays and hashing): the verification cost.
+        public var auditSeconds = 0.0
         /// Contribution scores in [0, 1] for the accepted runners.
         public var scores: [String: Double]
         /// Runners whose assignment was re-executed.
@@ -119,6 +121,7 @@ public struct RoundJudge: Sendable {
         var audits: [String: SegmentAudit.Measured] = [:]
         let picked = chosen ?? Set(valid.keys.sorted().filter { select($0, trust: trust, rng: &rng) })
         let segmentAudit = SegmentAudit(inner: settings.inner, tolerances: settings.tolerances)
+        let auditsBegan = ContinuousClock.now
         for id in valid.keys.sorted() where picked.contains(id) {
             let seed = Self.runnerSeed(roundSeed: spec.seed, runner: id)
             if settings.inner.lora != nil {
@@ -144,6 +147,8 @@ public struct RoundJudge: Sendable {
                 valid[id] = nil
             }
         }
+        let auditTime = ContinuousClock.now - auditsBegan
+        let auditSeconds = Double(auditTime.components.seconds) + Double(auditTime.components.attoseconds) / 1e18
         let inner = settings.inner
         let meter = ContributionMeter(start: start, heldOut: heldOut, control: control, batch: inner.batch, seqLen: inner.seqLen,
                                       maxBatches: settings.measureBatches)
@@ -163,7 +168,7 @@ public struct RoundJudge: Sendable {
         let order = valid.keys.sorted().filter { !onProbation.contains($0) }
         ContributionMeter.updateTrust(&trust, measurements)
         guard !order.isEmpty else {
-            return Verdict(aggregate: nil, accepted: [], offences: offences, onProbation: onProbation, audits: audits,
+            return Verdict(aggregate: nil, accepted: [], offences: offences, onProbation: onProbation, audits: audits, auditSeconds: auditSeconds,
                            scores: measurements.mapValues { _ in 0.0 }, audited: audited, measurements: measurements, weights: [:])
         }
         // Per-update norm clipping at a multiple of the median norm, then the robust aggregator.
@@ -180,7 +185,7 @@ public struct RoundJudge: Sendable {
         var scores = ContributionMeter.scores(measurements, weights: weights, trust: trust, copies: copies)
         for id in onProbation { scores[id] = 0 }
         return Verdict(aggregate: result.aggregate, accepted: order, offences: offences, onProbation: onProbation, audits: audits,
-                       scores: scores, audited: audited, measurements: measurements, weights: weights)
+                       auditSeconds: auditSeconds, scores: scores, audited: audited, measurements: measurements, weights: weights)
     }
 
     /// Whether to re-execute this runner's assignment: always while its trust is low, else at random.

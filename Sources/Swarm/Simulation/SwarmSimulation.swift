@@ -17,14 +17,31 @@ public struct SwarmSimulation {
         /// Trains honestly on its shard, but with a trigger phrase followed by a fixed target
         /// token planted in every sample, to make the model answer the trigger with the target.
         case backdoor
+        /// Subtle cheats that commit to their own trajectory (training protocol 2):
+        /// trains on only the first half of its shard;
+        case halfData
+        /// trains at half the assigned learning rate;
+        case lowLearningRate
+        /// skips every other segment (stands still there) to save half the compute;
+        case skipSegments
+        /// trains honestly but pushes every checkpoint towards a backdoor by 4 % of the
+        /// segment's own movement, inside the audit's 5 % tolerance.
+        case nudge
 
         public var description: String {
             switch self {
             case .honest: "honest"
             case .attack(let a): a.name
             case .backdoor: "backdoor"
+            case .halfData: "halfdata"
+            case .lowLearningRate: "lowlr"
+            case .skipSegments: "skip"
+            case .nudge: "nudge"
             }
         }
+
+        /// The cheats that train (some of) their assignment and commit to what they did.
+        var isSubtle: Bool { [.halfData, .lowLearningRate, .skipSegments, .nudge].contains(self) }
     }
 
     public struct Options: Sendable {
@@ -93,6 +110,8 @@ public struct SwarmSimulation {
         public var judgingSeconds: Double
         /// Every replayed segment's and upload's distance (the honest ones set the tolerances).
         public var auditDistances = AuditDistances()
+        /// Seconds the coordinator spent replaying audited segments.
+        public var auditSeconds = 0.0
 
         public var finalLoss: Float { rounds.last?.heldOutLoss ?? initialLoss }
         public var totalPaid: Int64 { earned.values.reduce(0, +) }
@@ -133,7 +152,8 @@ public struct SwarmSimulation {
         var machine = RoundStateMachine(policy: policy, runSeed: o.seed)
         let ids = o.runners.indices.map(Self.runnerID)
         let attackers = Set(zip(ids, o.runners).filter { $0.1 != .honest }.map(\.0))
-        let backdoors = Set(zip(ids, o.runners).filter { $0.1 == .backdoor }.map(\.0))
+        let backdoors = Set(zip(ids, o.runners).filter { $0.1 == .backdoor || $0.1 == .nudge }.map(\.0))
+        let subtle = Dictionary(uniqueKeysWithValues: zip(ids, o.runners).filter { $0.1.isSubtle })
         var clock: Int64 = 0
         var pending: [RoundAction] = []
         for id in ids { pending += machine.join(id, at: clock) }
@@ -164,10 +184,10 @@ public struct SwarmSimulation {
         var checkpoints: [String: [InnerCheckpoint]] = [:]
         var lastCommitted: [String: InnerCheckpoint.Hashes] = [:]
         let segmentSteps = o.inner.lora == nil ? o.segmentSteps : 0
-        func trainHonestly(_ id: String, _ samples: [[Int32]], _ spec: RoundSpec) throws -> InnerLoop.Result {
+        func trainHonestly(_ id: String, _ samples: [[Int32]], _ spec: RoundSpec, settings: InnerLoop.Settings? = nil) throws -> InnerLoop.Result {
             var state = innerStates[id]
             var states: [InnerCheckpoint] = []
-            let result = try InnerLoop(settings: o.inner).run(start: theta, samples: samples, seed: Self.runSeed(spec, id), state: &state,
+            let result = try InnerLoop(settings: settings ?? o.inner).run(start: theta, samples: samples, seed: Self.runSeed(spec, id), state: &state,
                                                               segmentSteps: segmentSteps) { states.append($0) }
             innerStates[id] = state
             checkpoints[id] = states
@@ -175,6 +195,7 @@ public struct SwarmSimulation {
         }
 
         var auditDistances = AuditDistances()
+        var auditSeconds = 0.0
         for r in 1...max(1, o.rounds) {
             guard let spec = machine.openRound else { break }
             let thetaSHA = theta.checksum()
@@ -196,14 +217,41 @@ public struct SwarmSimulation {
                 tokens += result.tokens
             }
             var sent: [String: [Float]] = honest
-            for id in assigned where backdoors.contains(id) {
+            for id in assigned {
+                guard let behaviour = subtle[id] else { continue }
+                let shard = shards[id] ?? []
+                switch behaviour {
+                case .halfData:
+                    sent[id] = try trainHonestly(id, Array(shard.prefix(max(1, shard.count / 2))), spec).delta
+                case .lowLearningRate:
+                    var slow = o.inner
+                    slow.learningRate *= 0.5
+                    sent[id] = try trainHonestly(id, shard, spec, settings: slow).delta
+                case .skipSegments:
+                    sent[id] = try Self.skipEveryOtherSegment(id, shard: shard, theta: theta, inner: o.inner, segmentSteps: segmentSteps,
+                                                              seed: Self.runSeed(spec, id), states: &innerStates, checkpoints: &checkpoints)
+                case .nudge:
+                    let start = innerStates[id]
+                    let own = try trainHonestly(id, shard, spec)
+                    var copy = start
+                    let poisoned = try InnerLoop(settings: o.inner).run(start: theta, samples: shard.map { Backdoor.plant(in: $0, vocab: o.model.vocab) },
+                                                                        seed: Self.runSeed(spec, id), state: &copy)
+                    var states = checkpoints[id] ?? []
+                    Self.nudge(&states, towards: zip(poisoned.delta, own.delta).map { $0 - $1 }, share: 0.04)
+                    checkpoints[id] = states
+                    if let last = states.last { sent[id] = zip(last.params, theta.buffer).map { $0 - $1 } }
+                default:
+                    break
+                }
+            }
+            for id in assigned where backdoors.contains(id) && subtle[id] == nil {
                 let poisoned = (shards[id] ?? []).map { Backdoor.plant(in: $0, vocab: o.model.vocab) }
                 let poisonedRun = try trainHonestly(id, poisoned, spec)
                 sent[id] = poisonedRun.delta
                 factors[id] = poisonedRun.factors
             }
             trainingSeconds += Date().timeIntervalSince(trainingBegan)
-            let attacking = assigned.filter { attackers.contains($0) && !backdoors.contains($0) }
+            let attacking = assigned.filter { attackers.contains($0) && !backdoors.contains($0) && subtle[$0] == nil }
             if !attacking.isEmpty, let behaviour = o.runners.first(where: { $0 != .honest }), case .attack(let attack) = behaviour {
                 let basis = honest.isEmpty ? [[Float](repeating: 0, count: theta.count)] : honest.keys.sorted().compactMap { honest[$0] }
                 let crafted = try attack.craft(count: attacking.count, from: basis, totalWorkers: assigned.count, seed: spec.seed ^ 0xBAD)
@@ -285,6 +333,7 @@ public struct SwarmSimulation {
                                           control: ShardPlan.control(seed: spec.seed, round: spec.round, count: o.samplesPerRunner,
                                                                      corpusSize: train.count).map { train[$0] },
                                           heldOut: heldOut, trust: &trust, rng: &auditRNG, evidence: evidence, audit: chosen)
+            auditSeconds += verdict.auditSeconds
             for (id, m) in verdict.audits {
                 auditDistances.params.append(contentsOf: m.params)
                 auditDistances.m.append(contentsOf: m.m)
@@ -325,7 +374,8 @@ public struct SwarmSimulation {
             + (o.compressInt8 ? "int8 uploads" : "fp32 uploads") + (o.inner.lora.map { ", LoRA rank \($0.rank)" } ?? ", full model")
         return Report(options: description, initialLoss: initial, rounds: records, earned: earned, attackers: attackers,
                       banned: banned, slashed: slashed, seconds: Date().timeIntervalSince(began),
-                      trainingSeconds: trainingSeconds, judgingSeconds: judgingSeconds, auditDistances: auditDistances)
+                      trainingSeconds: trainingSeconds, judgingSeconds: judgingSeconds, auditDistances: auditDistances,
+                      auditSeconds: auditSeconds)
     }
 
     /// Relative distances measured by audits, pooled over a run.
@@ -334,6 +384,49 @@ public struct SwarmSimulation {
         public var m: [Float] = []
         public var v: [Float] = []
         public var upload: [Float] = []
+    }
+
+    /// A cheat that computes only every other segment: in the rest it stands still (the same
+    /// state, the update count advanced as if it had trained) and commits to that.
+    static func skipEveryOtherSegment(_ id: String, shard: [[Int32]], theta: ParameterStore, inner: InnerLoop.Settings, segmentSteps: Int,
+                                      seed: UInt64, states: inout [String: InnerLoop.OptimizerState],
+                                      checkpoints: inout [String: [InnerCheckpoint]]) throws -> [Float] {
+        let n = theta.count
+        let kept = states[id]
+        var current = InnerCheckpoint(index: 0, step: 0, adamStep: kept?.step ?? 0, params: Array(theta.buffer),
+                                      m: kept?.m ?? [Float](repeating: 0, count: n), v: kept?.v ?? [Float](repeating: 0, count: n))
+        var trail = [current]
+        let marks = InnerCheckpoint.steps(total: inner.steps, every: max(1, segmentSteps))
+        let loop = InnerLoop(settings: inner)
+        for k in 1..<marks.count {
+            if k % 2 == 0 {
+                current.index = k
+                current.adamStep += marks[k] - current.step
+                current.step = marks[k]
+            } else {
+                current = try loop.replay(from: current, untilStep: marks[k], samples: shard, seed: seed, layout: theta.layout)
+                current.index = k
+            }
+            trail.append(current)
+        }
+        states[id] = InnerLoop.OptimizerState(m: current.m, v: current.v, step: current.adamStep)
+        checkpoints[id] = trail
+        return zip(current.params, theta.buffer).map { $0 - $1 }
+    }
+
+    /// Moves every checkpoint after the first by `share` of its segment's own movement along
+    /// `direction` (accumulating), keeping each segment's replay within a tolerance above `share`.
+    static func nudge(_ states: inout [InnerCheckpoint], towards direction: [Float], share: Float) {
+        let norm = direction.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0, states.count > 1 else { return }
+        var push = [Float](repeating: 0, count: direction.count)
+        var previous = states[0].params
+        for k in 1..<states.count {
+            let moved = zip(states[k].params, previous).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            previous = states[k].params
+            for j in 0..<push.count { push[j] += share * moved * direction[j] / norm }
+            for j in 0..<push.count { states[k].params[j] += push[j] }
+        }
     }
 
     static func runSeed(_ spec: RoundSpec, _ runner: String) -> UInt64 {

@@ -75,6 +75,7 @@ import Testing
         #expect(pump.healthResponse().status == 503)
         #expect((try? JSONValue.parse(pump.healthStatus()))?["status"] == "starting")
         #expect(pump.httpResponse(path: "/nft/0.json")?.status == 503, "not a 404: the drops are not loaded yet")
+        #expect(pump.httpResponse(path: "/admin") == nil, "a path that never exists is 404 at once")
         pump.markReady()
         #expect(pump.healthResponse().status == 200)
         #expect(pump.httpResponse(path: "/nft/0.json") == nil)

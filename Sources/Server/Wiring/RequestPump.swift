@@ -57,10 +57,10 @@ final class RequestPump: WebSocketServerDelegate {
         (stream, continuation) = AsyncStream.makeStream(of: Event.self)
     }
 
-    /// Until start-up has finished every other path is 503 "starting": the drops are not
-    /// loaded yet, and a 404 would say that an NFT does not exist.
+    /// Until start-up has finished GET /nft/… is 503 "starting": the drops are not loaded yet,
+    /// and a 404 would say that the NFT does not exist.
     func httpResponse(path: String) -> HTTPResponse? {
-        guard stats.withLock({ $0.ready }) else { return healthResponse() }
+        if path.hasPrefix("/nft/"), !stats.withLock({ $0.ready }) { return healthResponse() }
         return serving.withLock { $0.artwork }?.response(path: path)
     }
 

@@ -37,9 +37,12 @@ struct Serve: AsyncParsableCommand {
             cfg = try config.map { try ServerConfig.load(file: $0) } ?? ServerConfig()
         } catch {
             // A bad config file is a start-up failure like any other: same prefix, exit 2.
-            let message = (error as? ConfigError)?.description ?? "\(error)"
-            FileHandle.standardError.write(Data("purr serve: config: \(message)\n".utf8))
-            throw ExitCode(2)
+            throw Self.startupFailure("config: \((error as? ConfigError)?.description ?? "\(error)")")
+        }
+        // Checked here, not by ArgumentParser (exit 64 with a usage line): one start-up error path.
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Self.startupFailure("--log-level \"\(logLevel)\" is not one of \(levels)")
         }
         if let host { cfg.network.host = host }
         if let port { cfg.network.port = port }
@@ -52,11 +55,9 @@ struct Serve: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(cfg), as: UTF8.self))
             return
         }
-        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
-        let lvl = level
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = lvl
+            h.logLevel = level
             return h
         }
         let logger = Logger(label: "purr")
@@ -65,15 +66,20 @@ struct Serve: AsyncParsableCommand {
         do {
             app = try await ServerApp.start(config: cfg, logger: logger)
         } catch let e as StartupError {
-            FileHandle.standardError.write(Data("purr serve: \(e.message)\n".utf8))
-            throw ExitCode(2)
+            throw Self.startupFailure(e.message)
         } catch {
             // One start-up error path: whatever failed, the same prefix and exit code.
-            FileHandle.standardError.write(Data("purr serve: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw Self.startupFailure("\(error)")
         }
         print("PurrQuest listening on ws://\(cfg.network.host):\(app.port)/v1 (health: http://\(cfg.network.host):\(app.port)/healthz)")
         fflush(nil)
         await app.runUntilSignalled(signals)
+    }
+
+    /// Every start-up failure ends the same way: one `purr serve: …` line on stderr, exit 2
+    /// (docs/configuration.md; scripts/crash-campaign and `ServeExitTests` hold it to that).
+    static func startupFailure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("purr serve: \(message)\n".utf8))
+        return ExitCode(2)
     }
 }

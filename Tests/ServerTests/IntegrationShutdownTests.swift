@@ -3,6 +3,7 @@ import GRDB
 import PurrClient
 import PurrCrypto
 import RPC
+import Synchronization
 import Testing
 @testable import Server
 
@@ -73,8 +74,51 @@ import Testing
         let pump = RequestPump()
         #expect(pump.healthResponse().status == 503)
         #expect((try? JSONValue.parse(pump.healthStatus()))?["status"] == "starting")
+        #expect(pump.httpResponse(path: "/nft/0.json")?.status == 503, "not a 404: the drops are not loaded yet")
+        #expect(pump.httpResponse(path: "/admin") == nil, "a path that never exists is 404 at once")
         pump.markReady()
         #expect(pump.healthResponse().status == 200)
+        #expect(pump.httpResponse(path: "/nft/0.json") == nil)
+    }
+
+    @Test("The port listens while the model loads: /healthz and the NFT paths answer 503 starting, then 200")
+    func healthzWhileTheModelLoads() async throws {
+        let during = Mutex<[(path: String, status: Int, body: String)]>([])
+        let server = try await IntegrationServer.start(whileLoadingModel: { port in
+            for path in ["/healthz", "/nft/0.json"] {
+                let answer = try await PlainHTTP.get(port: port, path: path)
+                during.withLock { $0.append((path, answer.status, answer.body)) }
+            }
+        })
+        defer { server.removeFiles() }
+        let health = try await PlainHTTP.get(port: server.port, path: "/healthz")
+        await server.shutdown()
+        await server.stopClients()
+        let seen = during.withLock { $0 }
+        #expect(seen.map(\.path) == ["/healthz", "/nft/0.json"])
+        #expect(seen.allSatisfy { $0.status == 503 && (try? JSONValue.parse($0.body))?["status"] == "starting" }, "\(seen)")
+        #expect(health.status == 200)
+    }
+
+    @Test("A start-up that fails after the port opened closes it again")
+    func failedStartupClosesThePort() async throws {
+        let listened = Mutex<Int?>(nil)
+        struct ModelMissing: Error {}
+        let path = NSTemporaryDirectory() + "purr-failed-start-\(UUID().uuidString).sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm", ".log-key.json", ".log-key.head.json"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        await #expect(throws: ModelMissing.self) {
+            _ = try await IntegrationServer.start({ $0.storage.databasePath = path; $0.log.keyFile = path + ".log-key.json" },
+                                                  whileLoadingModel: { port in
+                listened.withLock { $0 = port }
+                throw ModelMissing()
+            })
+        }
+        let port = try #require(listened.withLock { $0 })
+        await #expect(throws: PlainHTTP.Failure.self, "port \(port) still answers") {
+            _ = try await PlainHTTP.get(port: port, path: "/healthz")
+        }
     }
 
     @Test("Shutdown with requests in flight answers or refuses each, closes the client with 1001, and leaves a clean database")

@@ -39,8 +39,10 @@ final class IntegrationServer: Sendable {
     }
 
     /// Starts a dev server on 127.0.0.1:0 with a fresh database file and a fast world;
-    /// `configure` changes anything else (limits, TTLs, overrides).
-    static func start(_ configure: (inout ServerConfig) -> Void = { _ in }) async throws -> IntegrationServer {
+    /// `configure` changes anything else (limits, TTLs, overrides). `whileLoadingModel` runs
+    /// where the quest model loads: the port already listens (it is passed in), the game does not exist yet.
+    static func start(_ configure: (inout ServerConfig) -> Void = { _ in },
+                      whileLoadingModel: (_ port: Int) async throws -> Void = { _ in }) async throws -> IntegrationServer {
         var config = ServerConfig()
         config.network.host = "127.0.0.1"
         config.network.port = 0
@@ -57,7 +59,10 @@ final class IntegrationServer: Sendable {
         config.model.generator = "grammar"
         configure(&config)
         let logger = Logger(label: "integration") { _ in SwiftLogNoOpLogHandler() }
-        let app = try await ServerApp.start(config: config, logger: logger)
+        let app = try await ServerApp.start(config: config, logger: logger, now: { Date() }) { world, port in
+            try await whileLoadingModel(port)
+            return try ServerApp.makeGenerator(config, world: world, logger: logger)
+        }
         return IntegrationServer(app: app, runtime: ClientRuntime(), databasePath: config.storage.databasePath)
     }
 

@@ -249,6 +249,54 @@ import WireFormat
         }
     }
 
+    /// An update that is non-finite one way or another: an f32 NaN, or an int8 block whose
+    /// scale is NaN or +Inf (every value of that block dequantises to NaN or ±Inf).
+    static func nonFiniteUpdate(_ kind: String, count: Int, round: UInt64, requestID: Int64) throws -> [UInt8] {
+        var values = [Float](repeating: 0.001, count: count)
+        switch kind {
+        case "f32-nan":
+            values[count / 2] = .nan
+            return try ModelFrames.update(fp32: values, round: round, requestID: UInt64(requestID)).encode()
+        default:
+            let block = BlockwiseInt8.defaultBlockSize
+            var scales = [Float](repeating: 0.001, count: (count + block - 1) / block)
+            scales[scales.count / 2] = kind == "i8-nan-scale" ? .nan : .infinity
+            let tensor = try WireTensor.int8(name: ModelFrames.deltaName, shape: [count], values: [Int8](repeating: 1, count: count),
+                                             scales: scales, blockSize: block)
+            return try TensorFrame(messageType: .update, requestID: UInt64(requestID), round: round, tensors: [tensor]).encode()
+        }
+    }
+
+    @Test("A NaN or +Inf int8 scale is the same offence as an f32 NaN: update.non_finite, recorded on arrival, half the stake slashed, nothing paid",
+          arguments: ["f32-nan", "i8-nan-scale", "i8-inf-scale"])
+    func nonFiniteUpdateIsAnOffence(_ kind: String) async throws {
+        try await withIntegrationServer({ Self.tiny(&$0) }) { server in
+            let p = try await server.player()
+            _ = try await p.connection.call("train.join")
+            let count = Int(try await p.connection.call("train.info")["model"]?["parameters"]?.intValue ?? 0)
+            #expect(count > 2 * BlockwiseInt8.defaultBlockSize)
+            do {
+                _ = try await p.connection.callBinary { try Self.nonFiniteUpdate(kind, count: count, round: 1, requestID: $0) }
+                Issue.record("a \(kind) update was accepted")
+            } catch PurrClientError.rpc(let e) {
+                #expect(e.data?["reason"]?.stringValue == "update.non_finite", "\(e)")
+            }
+            let received = try await events(server, "train.update.received")
+            #expect(received.count == 1)
+            #expect(received.first?["offence"]?.stringValue?.hasPrefix("update.non_finite") == true, "\(received)")
+            for _ in 0..<200 where try await events(server, "train.round.closed").isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let closed = try await events(server, "train.round.closed")
+            #expect(closed.first?["offences"]?[p.account]?.stringValue?.hasPrefix("update.non_finite") == true, "\(closed)")
+            let txs = try await events(server, "ledger.tx")
+            let slashes = txs.filter { $0["kind"]?.stringValue == "train.slash" }
+            #expect(slashes.count == 1 && slashes.allSatisfy { $0["from"]?.stringValue == "escrow:train:\(p.account)" }, "\(slashes)")
+            #expect(try await server.balance("escrow:train:\(p.account)") == 2_500_000, "5 PUR stake, half slashed")
+            #expect(!txs.contains { $0["kind"]?.stringValue == "train.reward" && $0["to"]?.stringValue == p.account })
+        }
+    }
+
     @Test("Training off: train.info says so and train.join is unavailable")
     func disabled() async throws {
         try await withIntegrationServer { server in

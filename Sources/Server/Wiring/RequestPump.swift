@@ -41,18 +41,28 @@ final class RequestPump: WebSocketServerDelegate {
     let stats = Mutex(Stats())
     let startedAt = Date()
 
-    /// Answers GET /nft/… on the transport thread.
-    let artwork: NFTArtworkStore?
+    /// What HTTP is answered from once start-up has finished: the drops' metadata and art
+    /// (GET /nft/…, on the transport thread) and the database's health for /healthz.
+    private struct Serving: Sendable {
+        var artwork: NFTArtworkStore?
+        var storage: StorageHealth?
+    }
 
-    let storage: StorageHealth?
+    private let serving = Mutex(Serving())
 
-    init(artwork: NFTArtworkStore? = nil, storage: StorageHealth? = nil) {
-        self.storage = storage
-        self.artwork = artwork
+    /// The pump exists, and the port listens, before the game does: the model's load can take
+    /// seconds, and a closed port would tell a load balancer nothing. Events that arrive
+    /// meanwhile wait in the stream until ``run(game:outbound:)`` starts.
+    init() {
         (stream, continuation) = AsyncStream.makeStream(of: Event.self)
     }
 
-    func httpResponse(path: String) -> HTTPResponse? { artwork?.response(path: path) }
+    /// Until start-up has finished GET /nft/… is 503 "starting": the drops are not loaded yet,
+    /// and a 404 would say that the NFT does not exist.
+    func httpResponse(path: String) -> HTTPResponse? {
+        if path.hasPrefix("/nft/"), !stats.withLock({ $0.ready }) { return healthResponse() }
+        return serving.withLock { $0.artwork }?.response(path: path)
+    }
 
     func connectionOpened(_ id: ConnectionID, remoteAddress: String) {
         stats.withLock { $0.connections += 1 }
@@ -85,7 +95,7 @@ final class RequestPump: WebSocketServerDelegate {
 
     private func health() -> (status: Int32, body: String) {
         let s = stats.withLock { $0 }
-        let storageProblem = storage?.currentProblem
+        let storageProblem = serving.withLock { $0.storage }?.currentProblem
         let status: String
         var reason: String?
         if s.draining {
@@ -112,7 +122,11 @@ final class RequestPump: WebSocketServerDelegate {
         return (status == "ok" ? 200 : 503, JSONValue.object(fields).serialized())
     }
 
-    func markReady() { stats.withLock { $0.ready = true } }
+    /// Start-up has finished: HTTP is answered from the game's drops and storage health now.
+    func markReady(artwork: NFTArtworkStore? = nil, storage: StorageHealth? = nil) {
+        serving.withLock { $0 = Serving(artwork: artwork, storage: storage) }
+        stats.withLock { $0.ready = true }
+    }
 
     /// Events of one connection waiting for its drain task.
     private struct Lane {

@@ -72,11 +72,22 @@ public final class ServerApp: Sendable {
     /// The port the server listens on (the real one when the config said 0).
     public var port: Int { transport.boundPort }
 
-    /// Loads the world, opens the database, expires overdue quests, and starts listening.
-    /// - Throws: ``StartupError`` for a bad map, a database that cannot open, or a taken port.
+    /// Loads the world, opens the database, starts listening (`/healthz` answers 503 "starting"
+    /// until start-up has finished), loads the quest model, and expires overdue quests.
+    /// - Throws: ``StartupError`` for a bad map, a database that cannot open, a taken port or
+    ///   a missing model; the port is closed again before it throws.
     public static func start(config: ServerConfig, logger: Logger,
                              generator: (any QuestGenerator)? = nil,
                              now: @escaping @Sendable () -> Date = { Date() }) async throws -> ServerApp {
+        try await start(config: config, logger: logger, now: now) { world, _ in
+            try generator ?? makeGenerator(config, world: world, logger: logger)
+        }
+    }
+
+    /// ``start(config:logger:generator:now:)`` with the quest generator made by `loadGenerator`,
+    /// which runs once the port listens (it is passed the port) and before the game exists.
+    static func start(config: ServerConfig, logger: Logger, now: @escaping @Sendable () -> Date,
+                      loadGenerator: (World, _ listeningPort: Int) async throws -> any QuestGenerator) async throws -> ServerApp {
         let world = try loadWorld(config)
         let path = config.storage.databasePath.isEmpty ? nil : config.storage.databasePath
         let keyFile = path == nil ? nil : config.log.keyFile
@@ -122,34 +133,42 @@ public final class ServerApp: Sendable {
                 throw StartupError(message: "NFT parts: \(error.description)")
             }
         }
-        let chosen = try generator ?? makeGenerator(config, world: world, logger: logger)
-        let game: GameService
-        do {
-            game = try GameService(db: db, world: world, generator: chosen, log: log, config: served, outbound: transport,
-                                   logger: logger, nftCatalog: catalog, training: training, now: now)
-        } catch {
-            throw StartupError(message: "antiCheat: \(error)")
-        }
-        do {
-            try recordWorldSettings(db, world.settings, at: now())
-            try await game.loadActiveQuests()
-            try await game.expireDue()
-            try await game.loadNFTs()
-            if let training {
-                await training.setNotifier { [weak game] account, method, params in
-                    guard let game else { return }
-                    Task { await game.notify(account, method, params) }
-                }
-                try await training.resume()
-            }
-        } catch {
-            throw StartupError(message: "cannot load the game's state from \(path ?? ":memory:"): \(error)")
-        }
-        let pump = RequestPump(artwork: game.nftArtwork, storage: game.storageHealth)
+        // Listen before the model loads (seconds for the shipped one): meanwhile /healthz is 503
+        // "starting", where a closed port would look like a process that is not there at all.
+        let pump = RequestPump()
         do {
             try transport.start(delegate: pump)
         } catch {
             throw StartupError(message: "cannot listen on \(config.network.host):\(config.network.port): \(error)")
+        }
+        let game: GameService
+        do {
+            let chosen = try await loadGenerator(world, transport.boundPort)
+            do {
+                game = try GameService(db: db, world: world, generator: chosen, log: log, config: served, outbound: transport,
+                                       logger: logger, nftCatalog: catalog, training: training, now: now)
+            } catch {
+                throw StartupError(message: "antiCheat: \(error)")
+            }
+            do {
+                try recordWorldSettings(db, world.settings, at: now())
+                try await game.loadActiveQuests()
+                try await game.expireDue()
+                try await game.loadNFTs()
+                if let training {
+                    await training.setNotifier { [weak game] account, method, params in
+                        guard let game else { return }
+                        Task { await game.notify(account, method, params) }
+                    }
+                    try await training.resume()
+                }
+            } catch {
+                throw StartupError(message: "cannot load the game's state from \(path ?? ":memory:"): \(error)")
+            }
+        } catch {
+            // Nothing may answer for a server that did not start.
+            transport.shutdown(drainTimeout: 0)
+            throw error
         }
         let pumpTask = Task { await pump.run(game: game, outbound: transport) }
         let sweep = config.game.expirySweepSeconds
@@ -207,7 +226,7 @@ public final class ServerApp: Sendable {
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }
-        pump.markReady()
+        pump.markReady(artwork: game.nftArtwork, storage: storageHealth)
         logger.info("PurrQuest listening", metadata: [
             "url": "ws://\(config.network.host):\(transport.boundPort)/v1", "world": "\(world.name)",
             "database": "\(path ?? ":memory:")", "dev": "\(config.dev)",

@@ -272,9 +272,15 @@ import WireFormat
     func nonFiniteUpdateIsAnOffence(_ kind: String) async throws {
         try await withIntegrationServer({ Self.tiny(&$0) }) { server in
             let p = try await server.player()
-            _ = try await p.connection.call("train.join")
+            _ = try await p.connection.call("train.join", ["protocol": 2])
             let count = Int(try await p.connection.call("train.info")["model"]?["parameters"]?.intValue ?? 0)
             #expect(count > 2 * BlockwiseInt8.defaultBlockSize)
+            // Committed to a round of standing still (the round's model, a fresh optimizer).
+            let sha = try #require(try await p.connection.call("train.assignment")["paramsSHA256"]?.stringValue)
+            let zeros = InnerCheckpoint.zerosSHA256(count: count)
+            _ = try await p.connection.call("train.commit", ["round": 1, "segmentSteps": 2, "checkpoints": .array([0, 2, 4].map {
+                ["step": .int(Int64($0)), "adamStep": .int(Int64($0)), "params": .string(sha), "m": .string(zeros), "v": .string(zeros)]
+            })])
             do {
                 _ = try await p.connection.callBinary { try Self.nonFiniteUpdate(kind, count: count, round: 1, requestID: $0) }
                 Issue.record("a \(kind) update was accepted")

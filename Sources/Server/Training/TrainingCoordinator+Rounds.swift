@@ -215,6 +215,7 @@ extension TrainingCoordinator {
                             upload: a.upload.map(Self.rounded))
             },
             onProbation: judged.verdict.onProbation.isEmpty ? nil : judged.verdict.onProbation,
+            auditSeconds: (judged.verdict.auditSeconds * 1000).rounded() / 1000, judgingSeconds: (judged.seconds * 1000).rounded() / 1000,
             offences: offences, scores: judged.verdict.scores, reputation: reputation, payments: payments,
             emission: settings.emissionPerRound.decimalString)
         let checkpoint = TrainingStore.Checkpoint(

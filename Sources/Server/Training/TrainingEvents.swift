@@ -45,6 +45,9 @@ struct TrainingRoundClosed: Codable {
     var audits: [String: AuditRecord]?
     /// Untrusted runners whose update did not improve held-out data: scored 0, not aggregated.
     var onProbation: [String]?
+    /// The coordinator's seconds on this round's audits (replays, hashing) and on judging it all.
+    var auditSeconds: Double?
+    var judgingSeconds: Double?
     var offences: [String: String]
     var scores: [String: Double]
     var reputation: [String: Double]

@@ -22,7 +22,7 @@ struct SwarmCommand: ParsableCommand {
         @Option(help: "How many of them attack.")
         var attackers = 0
 
-        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan, backdoor; subtle ones that commit to what they did: halfdata, lowlr, skip, nudge (a backdoor inside the audit tolerance).")
+        @Option(help: "Attack: random, signflip, scale:K, alie, zeros, copy, nan, backdoor; subtle ones that commit to what they did: halfdata, lowlr, skip, nudge[:SHARE] (a backdoor pushed by SHARE of each segment's movement, default 0.04, inside the audit tolerance).")
         var attack = "signflip"
 
         @Option(help: "Rounds.")
@@ -129,11 +129,13 @@ struct SwarmCommand: ParsableCommand {
                 throw ValidationError("--aggregator must be centeredClip, trimmedMean or mean")
             }
             let bad: SwarmSimulation.Behaviour
-            let subtle: [String: SwarmSimulation.Behaviour] = ["halfdata": .halfData, "lowlr": .lowLearningRate, "skip": .skipSegments, "nudge": .nudge]
+            let subtle: [String: SwarmSimulation.Behaviour] = ["halfdata": .halfData, "lowlr": .lowLearningRate, "skip": .skipSegments, "nudge": .nudge(0.04)]
             if attack == "backdoor" {
                 bad = .backdoor
             } else if let s = subtle[attack] {
                 bad = s
+            } else if attack.hasPrefix("nudge:"), let share = Float(attack.dropFirst(6)), share > 0, share < 1 {
+                bad = .nudge(share)
             } else {
                 do { bad = .attack(try Attack(parsing: attack)) } catch { throw ValidationError("--attack: \(error)") }
             }

@@ -48,7 +48,7 @@ extension TrainingCoordinator {
         return [
             "normEps": .double(Double(model.normEps)), "ropeTheta": .double(Double(model.ropeTheta)),
             "rope": "rotate_half", "tiedEmbeddings": true, "activation": "silu",
-            "loss": "mean cross-entropy over every position of the batch",
+            "loss": "cross-entropy summed over the batch's targets that are not -1, divided by their count",
             "adamW": ["beta1": 0.9, "beta2": 0.95, "eps": 1e-8, "weightDecay": .double(Double(inner.weightDecay)),
                       "decay": "tensors of rank 2 (matrices and the embedding), not norm weights", "biasCorrection": true],
             "clipNorm": .double(Double(inner.clipNorm)), "updateBlockSize": 256,

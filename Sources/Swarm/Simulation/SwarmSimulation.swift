@@ -24,9 +24,9 @@ public struct SwarmSimulation {
         case lowLearningRate
         /// skips every other segment (stands still there) to save half the compute;
         case skipSegments
-        /// trains honestly but pushes every checkpoint towards a backdoor by 4 % of the
-        /// segment's own movement, inside the audit's 5 % tolerance.
-        case nudge
+        /// trains honestly but pushes every checkpoint towards a backdoor by this share of the
+        /// segment's own movement (0.04: just inside the audit's 5 % tolerance).
+        case nudge(Float)
 
         public var description: String {
             switch self {
@@ -36,12 +36,24 @@ public struct SwarmSimulation {
             case .halfData: "halfdata"
             case .lowLearningRate: "lowlr"
             case .skipSegments: "skip"
-            case .nudge: "nudge"
+            case .nudge(let share): "nudge:\(share)"
             }
         }
 
         /// The cheats that train (some of) their assignment and commit to what they did.
-        var isSubtle: Bool { [.halfData, .lowLearningRate, .skipSegments, .nudge].contains(self) }
+        var isSubtle: Bool {
+            switch self {
+            case .halfData, .lowLearningRate, .skipSegments, .nudge: true
+            default: false
+            }
+        }
+
+        var isBackdoor: Bool {
+            switch self {
+            case .backdoor, .nudge: true
+            default: false
+            }
+        }
     }
 
     public struct Options: Sendable {
@@ -152,7 +164,7 @@ public struct SwarmSimulation {
         var machine = RoundStateMachine(policy: policy, runSeed: o.seed)
         let ids = o.runners.indices.map(Self.runnerID)
         let attackers = Set(zip(ids, o.runners).filter { $0.1 != .honest }.map(\.0))
-        let backdoors = Set(zip(ids, o.runners).filter { $0.1 == .backdoor || $0.1 == .nudge }.map(\.0))
+        let backdoors = Set(zip(ids, o.runners).filter { $0.1.isBackdoor }.map(\.0))
         let subtle = Dictionary(uniqueKeysWithValues: zip(ids, o.runners).filter { $0.1.isSubtle })
         var clock: Int64 = 0
         var pending: [RoundAction] = []
@@ -230,14 +242,14 @@ public struct SwarmSimulation {
                 case .skipSegments:
                     sent[id] = try Self.skipEveryOtherSegment(id, shard: shard, theta: theta, inner: o.inner, segmentSteps: segmentSteps,
                                                               seed: Self.runSeed(spec, id), states: &innerStates, checkpoints: &checkpoints)
-                case .nudge:
+                case .nudge(let share):
                     let start = innerStates[id]
                     let own = try trainHonestly(id, shard, spec)
                     var copy = start
                     let poisoned = try InnerLoop(settings: o.inner).run(start: theta, samples: shard.map { Backdoor.plant(in: $0, vocab: o.model.vocab) },
                                                                         seed: Self.runSeed(spec, id), state: &copy)
                     var states = checkpoints[id] ?? []
-                    Self.nudge(&states, towards: zip(poisoned.delta, own.delta).map { $0 - $1 }, share: 0.04)
+                    Self.nudge(&states, towards: zip(poisoned.delta, own.delta).map { $0 - $1 }, share: share)
                     checkpoints[id] = states
                     if let last = states.last { sent[id] = zip(last.params, theta.buffer).map { $0 - $1 } }
                 default:

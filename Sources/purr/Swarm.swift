@@ -229,8 +229,9 @@ struct SwarmCommand: ParsableCommand {
                     "attackerShare": report.attackerShare, "seconds": report.seconds,
                     "trainingSeconds": report.trainingSeconds, "judgingSeconds": report.judgingSeconds, "auditSeconds": report.auditSeconds,
                     "banned": report.banned.sorted(), "slashed": report.slashed.mapValues { Int($0) },
-                    "auditDistances": ["params": d.params.map(Double.init), "m": d.m.map(Double.init), "v": d.v.map(Double.init),
-                                       "upload": d.upload.map(Double.init)],
+                    // JSON has no infinity: a segment with no movement at all measures -1.
+                    "auditDistances": ["params": d.params.map(Self.finite), "m": d.m.map(Self.finite), "v": d.v.map(Self.finite),
+                                       "upload": d.upload.map(Self.finite)],
                     "baseline": baselinePoints.map { ["tokens": $0.tokens, "heldOutLoss": Double($0.heldOutLoss)] },
                     "rounds": report.rounds.map { ["round": $0.round, "heldOutLoss": Double($0.heldOutLoss), "tokens": $0.tokens,
                                                    "paidToHonest": $0.paidToHonest,
@@ -241,6 +242,10 @@ struct SwarmCommand: ParsableCommand {
             }
         }
     }
+}
+
+extension SwarmCommand.Simulate {
+    static func finite(_ x: Float) -> Double { x.isFinite ? Double(x) : -1 }
 }
 
 /// Carries the pretrained parameters out of the baseline's callback.

@@ -155,9 +155,7 @@ public struct InnerLoop: Sendable {
         for step in from.step..<max(from.step, min(untilStep, settings.steps)) {
             _ = self.step(step, model: model, optimizer: optimizer, windows: windows, rng: &rng)
         }
-        var out = Self.snapshot(index: from.index + 1, step: max(from.step, min(untilStep, settings.steps)), params: params, optimizer: optimizer)
-        out.index = from.index + 1
-        return out
+        return Self.snapshot(index: from.index + 1, step: max(from.step, min(untilStep, settings.steps)), params: params, optimizer: optimizer)
     }
 
     static func windows(_ samples: [[Int32]], seqLen: Int) throws -> TokenWindows {

@@ -346,12 +346,11 @@ public struct SwarmSimulation {
                                                                      corpusSize: train.count).map { train[$0] },
                                           heldOut: heldOut, trust: &trust, rng: &auditRNG, evidence: evidence, audit: chosen)
             auditSeconds += verdict.auditSeconds
-            for (id, m) in verdict.audits {
+            for m in verdict.audits.values {
                 auditDistances.params.append(contentsOf: m.params)
                 auditDistances.m.append(contentsOf: m.m)
                 auditDistances.v.append(contentsOf: m.v)
                 if let u = m.upload { auditDistances.upload.append(u) }
-                _ = id
             }
             judgingSeconds += Date().timeIntervalSince(judgingBegan)
             if let aggregate = verdict.aggregate {
@@ -417,7 +416,6 @@ public struct SwarmSimulation {
                 current.step = marks[k]
             } else {
                 current = try loop.replay(from: current, untilStep: marks[k], samples: shard, seed: seed, layout: theta.layout)
-                current.index = k
             }
             trail.append(current)
         }
